@@ -1,0 +1,52 @@
+import type { Model } from '../specs/index.ts';
+import { bfs } from './bfs.ts';
+import { dfs } from './dfs.ts';
+import type { Progress, SearchOptions } from './options.ts';
+import type { CheckResult } from './result.ts';
+
+/** Configures a search over a model; ends in the strategy that runs it. */
+export class CheckerBuilder<S, A> {
+  private readonly options: SearchOptions = {};
+
+  constructor(private readonly model: Model<S, A>) {}
+
+  /** Explore paths of at most `steps` steps. */
+  maxDepth(steps: number): this {
+    this.options.maxDepth = steps;
+    return this;
+  }
+
+  /** Stop after `count` distinct states. */
+  maxStates(count: number): this {
+    this.options.maxStates = count;
+    return this;
+  }
+
+  /** Stop after `seconds`. */
+  timeout(seconds: number): this {
+    this.options.timeoutSeconds = seconds;
+    return this;
+  }
+
+  /** Report progress about every `everySeconds` seconds. */
+  progress(report: (progress: Progress) => void, everySeconds = 2): this {
+    this.options.onProgress = report;
+    this.options.progressEverySeconds = everySeconds;
+    return this;
+  }
+
+  /** Runs breadth-first search (shortest counterexamples). */
+  bfs(): CheckResult<S, A> {
+    return bfs(this.model, this.options);
+  }
+
+  /** Runs depth-first search. */
+  dfs(): CheckResult<S, A> {
+    return dfs(this.model, this.options);
+  }
+}
+
+/** Starts configuring a check of `model`: `checker(model).maxDepth(20).bfs()`. */
+export function checker<S, A>(model: Model<S, A>): CheckerBuilder<S, A> {
+  return new CheckerBuilder(model);
+}

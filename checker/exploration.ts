@@ -1,0 +1,183 @@
+import { describeAction, type Model } from '../specs/index.ts';
+import { SpecError } from './errors.ts';
+import { fingerprintInto, type Fingerprint } from './fingerprint.ts';
+import type { SearchOptions } from './options.ts';
+import { rebuildPath } from './path.ts';
+import type { CheckResult, IncompleteReason, Violation } from './result.ts';
+import { StateLog } from './state-log.ts';
+import { FingerprintTable, type VisitedSet } from './visited-set.ts';
+
+/**
+ * What every exhaustive strategy shares: the visited set, the state log, TLC's counters,
+ * invariant checks, bounds and progress. A strategy only decides the order of expansion.
+ */
+export class Exploration<S, A> {
+  readonly visited: VisitedSet = new FingerprintTable();
+  readonly log = new StateLog();
+  readonly fp: Fingerprint = { hi: 0, lo: 0 };
+  generated = 0;
+  depth = 0;
+  incomplete: IncompleteReason | undefined;
+  private readonly invariants: [string, (s: S) => boolean][];
+  private readonly started = performance.now();
+  private readonly deadline: number;
+  private readonly progressEveryMs: number;
+  private nextProgress: number;
+  private ticks = 0;
+
+  constructor(
+    readonly model: Model<S, A>,
+    readonly options: SearchOptions,
+  ) {
+    this.invariants = Object.entries(model.invariants ?? {});
+    this.deadline = options.timeoutSeconds === undefined ? Infinity : this.started + options.timeoutSeconds * 1000;
+    this.progressEveryMs = (options.progressEverySeconds ?? 2) * 1000;
+    this.nextProgress = this.started + this.progressEveryMs;
+  }
+
+  /** The model's initial states, each with its index. */
+  initialStates(): S[] {
+    try {
+      return Array.from(this.model.init());
+    } catch (error) {
+      throw new SpecError('init', error);
+    }
+  }
+
+  /** Enabled actions of a logged state, materialised so their indices are stable. */
+  actionsOf(state: S, id: number): A[] {
+    try {
+      return Array.from(this.model.actions(state));
+    } catch (error) {
+      throw this.locate(new SpecError('actions', error), id);
+    }
+  }
+
+  /** The successor of a logged state, or undefined. */
+  successor(state: S, id: number, action: A): S | undefined {
+    try {
+      return this.model.next(state, action);
+    } catch (error) {
+      const e = new SpecError('next', error);
+      e.actionLabel = this.label(action);
+      throw this.locate(e, id);
+    }
+  }
+
+  /** True when the state may be expanded (TLC's CONSTRAINT). */
+  expandable(state: S, id: number): boolean {
+    const constraint = this.model.constraint;
+    if (!constraint) return true;
+    try {
+      return constraint.call(this.model, state);
+    } catch (error) {
+      throw this.locate(new SpecError('constraint', error), id);
+    }
+  }
+
+  /**
+   * Counts a generated state and adds it if new. Returns its id, or -1 when it was
+   * seen before. The fingerprint is left in `this.fp`.
+   */
+  discover(state: S, parent: number, action: number): number {
+    this.generated++;
+    try {
+      fingerprintInto(state, this.fp);
+    } catch (error) {
+      throw this.locate(new SpecError(parent < 0 ? 'init' : 'next', error), parent);
+    }
+    if (!this.visited.add(this.fp.hi, this.fp.lo)) return -1;
+    return this.log.add(this.fp.hi, this.fp.lo, parent, action);
+  }
+
+  /** True when `state` has a successor not yet visited (used at the depth bound). */
+  hasUnvisitedSuccessor(state: S, id: number): boolean {
+    const scratch: Fingerprint = { hi: 0, lo: 0 };
+    for (const action of this.actionsOf(state, id)) {
+      const next = this.successor(state, id, action);
+      if (next === undefined) continue;
+      fingerprintInto(next, scratch);
+      if (!this.visited.has(scratch.hi, scratch.lo)) return true;
+    }
+    return false;
+  }
+
+  /** Checks every invariant on a newly discovered state. */
+  violationAt(state: S, id: number): Violation<S, A> | undefined {
+    for (const [name, holds] of this.invariants) {
+      let ok: boolean;
+      try {
+        ok = holds(state);
+      } catch (error) {
+        const e = new SpecError('invariant', error);
+        e.property = name;
+        throw this.locate(e, id);
+      }
+      if (!ok) return { property: name, kind: 'invariant', path: rebuildPath(this.model, this.log, id) };
+    }
+    return undefined;
+  }
+
+  /** Checks the state-count, time and progress bounds; true when the search must stop. */
+  mustStop(queue: number): boolean {
+    const max = this.options.maxStates;
+    if (max !== undefined && this.visited.size >= max) {
+      this.incomplete = 'max-states';
+      return true;
+    }
+    if ((++this.ticks & 255) !== 0) return false;
+    const now = performance.now();
+    if (now >= this.deadline) {
+      this.incomplete = 'timeout';
+      return true;
+    }
+    if (this.options.onProgress && now >= this.nextProgress) {
+      this.nextProgress = now + this.progressEveryMs;
+      this.options.onProgress({
+        distinctStates: this.visited.size,
+        generatedStates: this.generated,
+        depth: this.depth,
+        queue,
+        seconds: (now - this.started) / 1000,
+      });
+    }
+    return false;
+  }
+
+  /** The result of the search so far. */
+  result(strategy: 'bfs' | 'dfs', violations: Violation<S, A>[]): CheckResult<S, A> {
+    const verdict = violations.length > 0 ? 'violation' : this.incomplete ? 'incomplete' : 'pass';
+    return {
+      verdict,
+      strategy,
+      stats: {
+        distinctStates: this.visited.size,
+        generatedStates: this.generated,
+        depth: this.depth,
+        seconds: (performance.now() - this.started) / 1000,
+      },
+      violations,
+      ...(verdict === 'incomplete' ? { incomplete: this.incomplete } : {}),
+    };
+  }
+
+  private label(action: A): string {
+    try {
+      return describeAction(this.model, action);
+    } catch {
+      return JSON.stringify(action) ?? String(action);
+    }
+  }
+
+  /** Attaches the path to the failing state, when it can be rebuilt. */
+  private locate(error: SpecError, id: number): SpecError {
+    if (id >= 0 && id < this.log.size) {
+      try {
+        error.path = rebuildPath(this.model, this.log, id) as never;
+      } catch {
+        // The path is a courtesy; the original error is what matters.
+      }
+    }
+    return error;
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * 64-bit structural fingerprints of plain-data states, computed without building strings.
+ *
+ * Two independent 32-bit lanes (murmur3- and xxhash-style mixing) walk the value once.
+ * Arrays hash in order; object entries, Map entries and Set elements combine by addition
+ * of well-mixed entry hashes, so key order (and Set/Map insertion order) never matters.
+ * Keys whose value is `undefined` are skipped, as in JSON.
+ */
+
+/** A 64-bit fingerprint as two unsigned 32-bit halves. */
+export interface Fingerprint {
+  hi: number;
+  lo: number;
+}
+
+// Results of the last `hash` call; module-level so the hot path allocates nothing.
+let r1 = 0;
+let r2 = 0;
+
+const floatView = new Float64Array(1);
+const floatWords = new Uint32Array(floatView.buffer);
+
+function mixA(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function mixB(h: number, k: number): number {
+  h = (h + Math.imul(k, 0x85ebca77)) | 0;
+  h = (h << 13) | (h >>> 19);
+  return Math.imul(h, 0x9e3779b1);
+}
+
+function finalA(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+function finalB(h: number): number {
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
+  h = Math.imul(h, 0x297a2d39);
+  return h ^ (h >>> 15);
+}
+
+// Type tags seed each lane so that e.g. 1, "1", [1] and true all differ.
+const NULL_A = 0x1b56c4e9, NULL_B = 0x7f4a7c15;
+const TRUE_A = 0x2545f491, TRUE_B = 0x4f6cdd1d;
+const FALSE_A = 0x5851f42d, FALSE_B = 0x14057b7e;
+const INT_A = 0x3c6ef372, INT_B = 0x6a09e667;
+const FLOAT_A = 0x510e527f, FLOAT_B = 0x1f83d9ab;
+const STR_A = 0x5be0cd19, STR_B = 0x243f6a88;
+const ARR_A = 0x13198a2e, ARR_B = 0x03707344;
+const OBJ_A = 0x299f31d0, OBJ_B = 0x082efa98;
+const MAP_A = 0x452821e6, MAP_B = 0x38d01377;
+const SET_A = 0x34e90c6c, SET_B = 0x0d95748f;
+
+// Strings repeat across states (keys, enum-like values): cache their lane hashes.
+const STRING_CACHE_LIMIT = 1 << 16;
+const stringCache = new Map<string, number>();
+let stringHashes = new Int32Array(2 * 1024);
+
+function hashString(s: string): void {
+  const cached = stringCache.get(s);
+  if (cached !== undefined) {
+    r1 = stringHashes[cached];
+    r2 = stringHashes[cached + 1];
+    return;
+  }
+  let a = STR_A;
+  let b = STR_B;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = mixA(a, c);
+    b = mixB(b, c);
+  }
+  r1 = finalA(a ^ s.length);
+  r2 = finalB(b ^ s.length);
+  if (s.length <= 64 && stringCache.size < STRING_CACHE_LIMIT) {
+    const slot = stringCache.size * 2;
+    if (slot + 2 > stringHashes.length) {
+      const grown = new Int32Array(stringHashes.length * 2);
+      grown.set(stringHashes);
+      stringHashes = grown;
+    }
+    stringHashes[slot] = r1;
+    stringHashes[slot + 1] = r2;
+    stringCache.set(s, slot);
+  }
+}
+
+function hashNumber(n: number): void {
+  if ((n | 0) === n) {
+    r1 = finalA(mixA(INT_A, n));
+    r2 = finalB(mixB(INT_B, n));
+    return;
+  }
+  floatView[0] = n;
+  r1 = finalA(mixA(mixA(FLOAT_A, floatWords[0]), floatWords[1]));
+  r2 = finalB(mixB(mixB(FLOAT_B, floatWords[0]), floatWords[1]));
+}
+
+function hash(v: unknown): void {
+  switch (typeof v) {
+    case 'number':
+      hashNumber(v === 0 ? 0 : v); // -0 and 0 are the same state
+      return;
+    case 'string':
+      hashString(v);
+      return;
+    case 'boolean':
+      r1 = v ? TRUE_A : FALSE_A;
+      r2 = v ? TRUE_B : FALSE_B;
+      return;
+    case 'object':
+      if (v === null) {
+        r1 = NULL_A;
+        r2 = NULL_B;
+      } else if (Array.isArray(v)) {
+        hashArray(v);
+      } else if (v instanceof Map) {
+        hashMap(v);
+      } else if (v instanceof Set) {
+        hashSet(v);
+      } else {
+        hashObject(v as Record<string, unknown>);
+      }
+      return;
+    case 'undefined': // as in JSON: an undefined array element is null
+      r1 = NULL_A;
+      r2 = NULL_B;
+      return;
+    default:
+      throw new TypeError(`a state may hold only plain data, found a ${typeof v}`);
+  }
+}
+
+function hashArray(v: readonly unknown[]): void {
+  let a = ARR_A;
+  let b = ARR_B;
+  for (let i = 0; i < v.length; i++) {
+    hash(v[i]);
+    a = mixA(a, r1);
+    b = mixB(b, r2);
+  }
+  r1 = finalA(a ^ v.length);
+  r2 = finalB(b ^ v.length);
+}
+
+function hashObject(v: Record<string, unknown>): void {
+  let a = 0;
+  let b = 0;
+  let n = 0;
+  for (const key in v) {
+    const value = v[key];
+    if (value === undefined) continue;
+    hashString(key);
+    const ka = r1;
+    const kb = r2;
+    hash(value);
+    a = (a + finalA(mixA(ka, r1))) | 0;
+    b = (b + finalB(mixB(kb, r2))) | 0;
+    n++;
+  }
+  r1 = finalA(mixA(OBJ_A ^ n, a));
+  r2 = finalB(mixB(OBJ_B ^ n, b));
+}
+
+function hashMap(v: Map<unknown, unknown>): void {
+  let a = 0;
+  let b = 0;
+  for (const [key, value] of v) {
+    hash(key);
+    const ka = r1;
+    const kb = r2;
+    hash(value);
+    a = (a + finalA(mixA(ka, r1))) | 0;
+    b = (b + finalB(mixB(kb, r2))) | 0;
+  }
+  r1 = finalA(mixA(MAP_A ^ v.size, a));
+  r2 = finalB(mixB(MAP_B ^ v.size, b));
+}
+
+function hashSet(v: Set<unknown>): void {
+  let a = 0;
+  let b = 0;
+  for (const element of v) {
+    hash(element);
+    a = (a + r1) | 0;
+    b = (b + r2) | 0;
+  }
+  r1 = finalA(mixA(SET_A ^ v.size, a));
+  r2 = finalB(mixB(SET_B ^ v.size, b));
+}
+
+/** Writes the 64-bit fingerprint of `state` into `out` (reused by the hot path). */
+export function fingerprintInto(state: unknown, out: Fingerprint): void {
+  hash(state);
+  out.hi = r1 >>> 0;
+  out.lo = r2 >>> 0;
+}
+
+/** The 64-bit fingerprint of `state`. */
+export function fingerprint(state: unknown): Fingerprint {
+  const out = { hi: 0, lo: 0 };
+  fingerprintInto(state, out);
+  return out;
+}
+
+/** A fingerprint as 16 hex digits, for messages and tests. */
+export function fingerprintHex(fp: Fingerprint): string {
+  return fp.hi.toString(16).padStart(8, '0') + fp.lo.toString(16).padStart(8, '0');
+}

@@ -1,0 +1,17 @@
+export { checker, CheckerBuilder } from './checker.ts';
+export { bfs } from './bfs.ts';
+export { dfs } from './dfs.ts';
+export { fingerprint, fingerprintInto, fingerprintHex } from './fingerprint.ts';
+export type { Fingerprint } from './fingerprint.ts';
+export { canonicalJson } from './canonical.ts';
+export { FingerprintTable } from './visited-set.ts';
+export type { VisitedSet } from './visited-set.ts';
+export type { Frontier } from './frontier.ts';
+export { FifoFrontier } from './frontier.ts';
+export { StateLog } from './state-log.ts';
+export { replayPath, rebuildPath } from './path.ts';
+export type { Path } from './path.ts';
+export { SpecError, NondeterminismError } from './errors.ts';
+export type { SpecPhase } from './errors.ts';
+export type { CheckResult, SearchStats, Violation, IncompleteReason } from './result.ts';
+export type { SearchOptions, Progress } from './options.ts';

@@ -1,0 +1,22 @@
+/** A progress report during a long search. */
+export interface Progress {
+  distinctStates: number;
+  generatedStates: number;
+  depth: number;
+  /** States waiting to be expanded. */
+  queue: number;
+  seconds: number;
+}
+
+/** Bounds and hooks shared by every strategy. */
+export interface SearchOptions {
+  /** Explore paths of at most this many steps from an initial state. */
+  maxDepth?: number;
+  /** Stop once this many distinct states are found. */
+  maxStates?: number;
+  /** Stop after this many seconds. */
+  timeoutSeconds?: number;
+  /** Called about every `progressEverySeconds` (default 2) while the search runs. */
+  onProgress?: (progress: Progress) => void;
+  progressEverySeconds?: number;
+}

@@ -1,0 +1,2 @@
+export { defineModel, isModel, describeAction } from './model.ts';
+export type { Model, Params, ModelFactory } from './model.ts';

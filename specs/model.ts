@@ -1,0 +1,51 @@
+/**
+ * The kernel every spec compiles to (after Stateright's `Model`, TLA+'s Init/Next).
+ *
+ * States are plain immutable data: objects, arrays, strings, numbers, booleans, null.
+ * Two states are the same state iff their canonical encodings are equal; key order
+ * never matters.
+ */
+export interface Model<S, A> {
+  /** A short human name, printed in result headers. */
+  name: string;
+  /** Initial states. */
+  init(): Iterable<S>;
+  /** Enabled actions of `state`, in a deterministic order (traces store their indices). */
+  actions(state: S): Iterable<A>;
+  /** The successor of `state` under `action`; `undefined` means the action takes no step. */
+  next(state: S, action: A): S | undefined;
+  /** Named state predicates that must hold in every reachable state. */
+  invariants?: Record<string, (state: S) => boolean>;
+  /** TLC's CONSTRAINT: a state where this is false is counted and checked but not expanded. */
+  constraint?(state: S): boolean;
+  /** A one-line label of an action, for traces. */
+  describe?(action: A): string;
+}
+
+/** Parameters a spec factory receives from `--param key=value` (like TLA+ CONSTANTS). */
+export type Params = Record<string, string | number | boolean>;
+
+/** A spec module's default export: a model, or a factory building one from params. */
+export type ModelFactory<S = unknown, A = unknown> = (params: Params) => Model<S, A>;
+
+/**
+ * Declares a model. It only type-checks and returns its argument, so a spec
+ * file reads as a declaration and its types are inferred in one place.
+ */
+export function defineModel<S, A>(model: Model<S, A>): Model<S, A> {
+  return model;
+}
+
+/** True when `value` has the shape of a {@link Model}. */
+export function isModel(value: unknown): value is Model<unknown, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const m = value as Record<string, unknown>;
+  return typeof m.init === 'function' && typeof m.actions === 'function' && typeof m.next === 'function';
+}
+
+/** The label of `action` in traces: the model's `describe`, else a compact JSON rendering. */
+export function describeAction<S, A>(model: Model<S, A>, action: A): string {
+  if (model.describe) return model.describe(action);
+  if (typeof action === 'string') return action;
+  return JSON.stringify(action);
+}
