@@ -1,0 +1,106 @@
+import { checker, NondeterminismError, SpecError, type CheckResult, type Progress } from '../../checker/index.ts';
+import { describeFaults, renderText, traceOf, traceOfPath, type Trace } from '../../counterexamples/index.ts';
+import { BadInputError, ExitCode, SpecFailure } from '../errors.ts';
+import { importSpec, modelOf } from '../load-spec.ts';
+import { formatParams, parseParams } from '../params.ts';
+
+/** Options of `faultline check`. */
+export interface CheckOptions {
+  param: string[];
+  strategy: string;
+  maxDepth?: number;
+  maxStates?: number;
+  timeout?: number;
+  json?: boolean;
+  progress?: boolean;
+}
+
+const STRATEGIES = ['bfs', 'dfs'] as const;
+type Strategy = (typeof STRATEGIES)[number];
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function progressLine(p: Progress): string {
+  const rate = p.seconds > 0 ? Math.round(p.distinctStates / p.seconds) : 0;
+  return `… ${count(p.distinctStates)} distinct, ${count(p.generatedStates)} generated, ${count(rate)} states/s, depth ${p.depth}, queue ${count(p.queue)}`;
+}
+
+/** `faultline check <spec>`: explores the spec exhaustively and reports the verdict. */
+export async function check(specFile: string, options: CheckOptions): Promise<number> {
+  if (!(STRATEGIES as readonly string[]).includes(options.strategy)) {
+    throw new BadInputError(`--strategy ${options.strategy}: unknown strategy (use one of: ${STRATEGIES.join(', ')})`);
+  }
+  const strategy = options.strategy as Strategy;
+  const params = parseParams(options.param);
+  const spec = await importSpec(specFile);
+  const model = modelOf(spec, params);
+
+  const builder = checker(model);
+  if (options.maxDepth !== undefined) builder.maxDepth(options.maxDepth);
+  if (options.maxStates !== undefined) builder.maxStates(options.maxStates);
+  if (options.timeout !== undefined) builder.timeout(options.timeout);
+  const tty = process.stderr.isTTY === true;
+  if (options.progress || tty) {
+    builder.progress((p) => process.stderr.write(tty ? `\r${progressLine(p)}\x1b[K` : `${progressLine(p)}\n`));
+  }
+
+  let result: CheckResult<unknown, unknown>;
+  try {
+    result = strategy === 'bfs' ? builder.bfs() : builder.dfs();
+  } catch (error) {
+    if (error instanceof NondeterminismError) throw new SpecFailure(specFile, error);
+    if (error instanceof SpecError) {
+      const trace = error.path && renderText(traceOfPath(model, error.path, { name: error.phase, kind: 'error' }, { specPath: specFile, params, strategy }));
+      throw new SpecFailure(specFile, error, trace);
+    }
+    throw error;
+  } finally {
+    if (tty) process.stderr.write('\r\x1b[K');
+  }
+
+  const origin = { specPath: specFile, params, strategy };
+  const traces = result.violations.map((v) => traceOf(model, v, origin));
+  if (options.json) {
+    process.stdout.write(JSON.stringify(jsonResult(result, traces)) + '\n');
+  } else {
+    const header = [
+      `faultline check ${specFile}`,
+      `  spec      ${model.name}`,
+      `  params    ${formatParams(params)}`,
+      `  strategy  ${strategy}`,
+      '',
+    ];
+    process.stdout.write(header.join('\n') + '\n' + humanResult(result, traces) + '\n');
+  }
+  return result.verdict === 'pass' ? ExitCode.pass : result.verdict === 'violation' ? ExitCode.violation : ExitCode.incomplete;
+}
+
+function jsonResult(result: CheckResult<unknown, unknown>, traces: Trace[]): object {
+  return {
+    result: result.verdict,
+    stats: result.stats,
+    violations: traces.map((t) => ({ property: t.property.name, length: t.steps.length, faults: t.faults, trace: t })),
+    ...(result.incomplete ? { incomplete: result.incomplete } : {}),
+  };
+}
+
+function humanResult(result: CheckResult<unknown, unknown>, traces: Trace[]): string {
+  const s = result.stats;
+  const rate = s.seconds > 0 ? ` (${count(Math.round(s.distinctStates / s.seconds))} states/s)` : '';
+  const summary = `${count(s.distinctStates)} distinct states, ${count(s.generatedStates)} generated, depth ${s.depth}, ${s.seconds.toFixed(2)} s${rate}`;
+  if (result.verdict === 'pass') return `pass: every reachable state satisfies every invariant\n${summary}`;
+  if (result.verdict === 'incomplete') {
+    const why = { 'max-depth': 'the depth bound (--max-depth)', 'max-states': 'the state bound (--max-states)', timeout: 'the time limit (--timeout)' }[
+      result.incomplete ?? 'timeout'
+    ];
+    return `incomplete: stopped at ${why} before exploring every state; no violation found so far\n${summary}`;
+  }
+  return traces
+    .map((t) => {
+      const steps = t.steps.length === 1 ? '1 step' : `${t.steps.length} steps`;
+      return `violation: ${t.property.kind} ${t.property.name} fails after ${steps} (${describeFaults(t.faults)})\n${summary}\n\n${renderText(t)}`;
+    })
+    .join('\n\n');
+}

@@ -1,0 +1,59 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { check } from './commands/check.ts';
+import { list } from './commands/list.ts';
+
+function positiveInt(flag: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} takes a whole number, got "${raw}"`);
+    return n;
+  };
+}
+
+function positiveNumber(flag: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} takes a positive number, got "${raw}"`);
+    return n;
+  };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/**
+ * Declares every command. Each action runs a plain async function from commands/ and
+ * hands its exit code to `setExitCode`.
+ */
+export function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('faultline')
+    .description('A model checker for distributed protocols written as TypeScript state machines.')
+    .option('--debug', 'print stack traces of errors')
+    .exitOverride()
+    .configureOutput({
+      // One line per usage error, with where to look for the fix.
+      writeErr: (text) =>
+        process.stderr.write(text.startsWith('error: ') ? `faultline: ${text.slice(7).trimEnd()} (see faultline --help)\n` : text),
+    });
+
+  program
+    .command('check')
+    .description('explore a spec exhaustively and check its properties')
+    .argument('<spec>', 'a spec file (.ts): default export Model or (params) => Model')
+    .option('-p, --param <key=value>', 'a spec parameter (repeatable)', collect, [])
+    .addOption(new Option('-s, --strategy <name>', 'search strategy: bfs or dfs').default('bfs'))
+    .option('--max-depth <steps>', 'explore paths of at most this many steps', positiveInt('--max-depth'))
+    .option('--max-states <n>', 'stop after this many distinct states', positiveInt('--max-states'))
+    .option('--timeout <seconds>', 'stop after this many seconds', positiveNumber('--timeout'))
+    .option('--json', 'print one JSON object on stdout')
+    .option('--progress', 'report progress on stderr even when it is not a terminal')
+    .action(async (spec: string, options) => setExitCode(await check(spec, options)));
+
+  program
+    .command('list')
+    .description('list the bundled protocols, their parameters and variants')
+    .action(async () => setExitCode(await list()));
+
+  return program;
+}

@@ -1,0 +1,83 @@
+import { describeAction, type Model, type Params } from '../specs/index.ts';
+import type { Path, Violation } from '../checker/index.ts';
+
+/** Faults injected along a trace. */
+export interface FaultCounts {
+  drops: number;
+  dups: number;
+  crashes: number;
+  recoveries: number;
+  partitions: number;
+}
+
+/** One step of a trace: the action taken and the state after it. */
+export interface TraceStep {
+  /** One-line label of the action, e.g. `deliver Prepare coordinator→participant-1`. */
+  label: string;
+  /** Index of the action in `model.actions(previous state)`: what replay uses. */
+  index: number;
+  /** The state after the action. */
+  state: unknown;
+}
+
+/** A counterexample as saved, rendered and replayed. Versioned JSON. */
+export interface Trace {
+  format: 'faultline-trace';
+  version: 1;
+  spec: { path: string; name: string };
+  params: Params;
+  strategy: string;
+  property: { name: string; kind: string };
+  faults: FaultCounts;
+  initial: { index: number; state: unknown };
+  steps: TraceStep[];
+}
+
+/** Where a trace came from: what the check was run on. */
+export interface TraceOrigin {
+  specPath: string;
+  params: Params;
+  strategy: string;
+}
+
+/** No faults: what a kernel model without a fault model reports. */
+export const NO_FAULTS: FaultCounts = { drops: 0, dups: 0, crashes: 0, recoveries: 0, partitions: 0 };
+
+/** Models that count the faults taken in their state (the actor DSL's do). */
+interface CountsFaults<S> {
+  faults(state: S): FaultCounts;
+}
+
+function countsFaults<S>(model: object): model is CountsFaults<S> {
+  return typeof (model as Partial<CountsFaults<S>>).faults === 'function';
+}
+
+/** Turns a violation's path into a trace. */
+export function traceOf<S, A>(model: Model<S, A>, violation: Violation<S, A>, origin: TraceOrigin): Trace {
+  return traceOfPath(model, violation.path, { name: violation.property, kind: violation.kind }, origin);
+}
+
+/** Turns any path into a trace, e.g. the path to a state where the spec threw. */
+export function traceOfPath<S, A>(
+  model: Model<S, A>,
+  path: Path<S, A>,
+  property: { name: string; kind: string },
+  origin: TraceOrigin,
+): Trace {
+  const last = path.states[path.states.length - 1];
+  return {
+    format: 'faultline-trace',
+    version: 1,
+    spec: { path: origin.specPath, name: model.name },
+    params: origin.params,
+    strategy: origin.strategy,
+    property,
+    faults: countsFaults<S>(model) ? model.faults(last) : { ...NO_FAULTS },
+    initial: { index: path.initIndex, state: path.states[0] },
+    steps: path.actions.map((action, i) => ({
+      label: describeAction(model, action),
+      index: path.actionIndices[i],
+      state: path.states[i + 1],
+    })),
+  };
+}
