@@ -3,7 +3,7 @@ export { bfs } from './bfs.ts';
 export { dfs } from './dfs.ts';
 export { fingerprint, fingerprintInto, fingerprintHex } from './fingerprint.ts';
 export type { Fingerprint } from './fingerprint.ts';
-export { canonicalJson } from './canonical.ts';
+export { canonicalJson } from '../specs/index.ts';
 export { FingerprintTable } from './visited-set.ts';
 export type { VisitedSet } from './visited-set.ts';
 export type { Frontier } from './frontier.ts';

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isModel, type Model, type Params } from '../specs/index.ts';
+import { isActorModel, isModel, type Model, type Params } from '../specs/index.ts';
 import { BadInputError } from './errors.ts';
 
 /** A spec module as loaded: its default export and its other exports. */
@@ -36,6 +36,7 @@ export function modelOf(spec: SpecModule, params: Params): Model<unknown, unknow
   const exported = spec.exports.default;
   const fix = 'export default a Model (defineModel({...})) or a factory (params) => Model';
   if (exported === undefined) throw new BadInputError(`${spec.file}: has no default export (${fix})`);
+  if (isActorModel(exported)) return exported.configure({ params }) as unknown as Model<unknown, unknown>;
   if (isModel(exported)) return exported;
   if (typeof exported === 'function') {
     let built: unknown;

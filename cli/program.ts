@@ -22,6 +22,19 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** The environment knobs of actor protocols (they override the spec's defaults). */
+function environmentFlags(command: Command): Command {
+  return command
+    .option('--fifo', 'deliver messages in order on each link')
+    .option('--max-drops <n>', 'messages the network may drop', positiveInt('--max-drops'))
+    .option('--loss', 'the network may drop any number of messages')
+    .option('--max-dups <n>', 'messages the network may duplicate', positiveInt('--max-dups'))
+    .option('--partitions <n>', 'times the network may split in two (and heal)', positiveInt('--partitions'))
+    .option('--max-in-flight <n>', 'do not expand states with more messages in flight', positiveInt('--max-in-flight'))
+    .option('--crashes <n>', 'nodes that may crash', positiveInt('--crashes'))
+    .option('--recover', 'crashed nodes may recover (persistent fields survive)');
+}
+
 /**
  * Declares every command. Each action runs a plain async function from commands/ and
  * hands its exit code to `setExitCode`.
@@ -37,7 +50,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
         process.stderr.write(text.startsWith('error: ') ? `faultline: ${text.slice(7).trimEnd()} (see faultline --help)\n` : text),
     });
 
-  program
+  const checkCommand = program
     .command('check')
     .description('explore a spec exhaustively and check its properties')
     .argument('<spec>', 'a spec file (.ts): default export Model or (params) => Model')
@@ -47,8 +60,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--max-states <n>', 'stop after this many distinct states', positiveInt('--max-states'))
     .option('--timeout <seconds>', 'stop after this many seconds', positiveNumber('--timeout'))
     .option('--json', 'print one JSON object on stdout')
-    .option('--progress', 'report progress on stderr even when it is not a terminal')
-    .action(async (spec: string, options) => setExitCode(await check(spec, options)));
+    .option('--progress', 'report progress on stderr even when it is not a terminal');
+  environmentFlags(checkCommand).action(async (spec: string, options) => setExitCode(await check(spec, options)));
 
   program
     .command('list')

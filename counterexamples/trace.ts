@@ -43,18 +43,31 @@ export interface TraceOrigin {
 /** No faults: what a kernel model without a fault model reports. */
 export const NO_FAULTS: FaultCounts = { drops: 0, dups: 0, crashes: 0, recoveries: 0, partitions: 0 };
 
-/** Models that count the faults taken in their state (the actor DSL's do). */
-interface CountsFaults<S> {
-  faults(state: S): FaultCounts;
+/** Models whose actions may be injected faults (the actor DSL's are). */
+interface InjectsFaults<A> {
+  faultKind(action: A): keyof FaultCounts | undefined;
+  propertyKinds?: Record<string, string>;
 }
 
-function countsFaults<S>(model: object): model is CountsFaults<S> {
-  return typeof (model as Partial<CountsFaults<S>>).faults === 'function';
+function injectsFaults<A>(model: object): model is InjectsFaults<A> {
+  return typeof (model as Partial<InjectsFaults<A>>).faultKind === 'function';
+}
+
+/** The faults taken along a path, counted from its actions. */
+export function faultsOf<S, A>(model: Model<S, A>, actions: readonly A[]): FaultCounts {
+  const faults = { ...NO_FAULTS };
+  if (!injectsFaults<A>(model)) return faults;
+  for (const action of actions) {
+    const kind = model.faultKind(action);
+    if (kind) faults[kind]++;
+  }
+  return faults;
 }
 
 /** Turns a violation's path into a trace. */
 export function traceOf<S, A>(model: Model<S, A>, violation: Violation<S, A>, origin: TraceOrigin): Trace {
-  return traceOfPath(model, violation.path, { name: violation.property, kind: violation.kind }, origin);
+  const kind = (injectsFaults<A>(model) && model.propertyKinds?.[violation.property]) || violation.kind;
+  return traceOfPath(model, violation.path, { name: violation.property, kind }, origin);
 }
 
 /** Turns any path into a trace, e.g. the path to a state where the spec threw. */
@@ -64,7 +77,6 @@ export function traceOfPath<S, A>(
   property: { name: string; kind: string },
   origin: TraceOrigin,
 ): Trace {
-  const last = path.states[path.states.length - 1];
   return {
     format: 'faultline-trace',
     version: 1,
@@ -72,7 +84,7 @@ export function traceOfPath<S, A>(
     params: origin.params,
     strategy: origin.strategy,
     property,
-    faults: countsFaults<S>(model) ? model.faults(last) : { ...NO_FAULTS },
+    faults: faultsOf(model, path.actions),
     initial: { index: path.initIndex, state: path.states[0] },
     steps: path.actions.map((action, i) => ({
       label: describeAction(model, action),

@@ -1,11 +1,13 @@
 import { checker, NondeterminismError, SpecError, type CheckResult, type Progress } from '../../checker/index.ts';
 import { describeFaults, renderText, traceOf, traceOfPath, type Trace } from '../../counterexamples/index.ts';
 import { BadInputError, ExitCode, SpecFailure } from '../errors.ts';
+import { isActorModel } from '../../specs/index.ts';
 import { importSpec, modelOf } from '../load-spec.ts';
 import { formatParams, parseParams } from '../params.ts';
+import { applyEnvironment, type EnvironmentOptions } from '../environment-flags.ts';
 
 /** Options of `faultline check`. */
-export interface CheckOptions {
+export interface CheckOptions extends EnvironmentOptions {
   param: string[];
   strategy: string;
   maxDepth?: number;
@@ -35,7 +37,7 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
   const strategy = options.strategy as Strategy;
   const params = parseParams(options.param);
   const spec = await importSpec(specFile);
-  const model = modelOf(spec, params);
+  const model = applyEnvironment(modelOf(spec, params), options, specFile);
 
   const builder = checker(model);
   if (options.maxDepth !== undefined) builder.maxDepth(options.maxDepth);
@@ -70,6 +72,7 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
       `  spec      ${model.name}`,
       `  params    ${formatParams(params)}`,
       `  strategy  ${strategy}`,
+      ...(isActorModel(model) ? [`  network   ${model.describeEnvironment()}`] : []),
       '',
     ];
     process.stdout.write(header.join('\n') + '\n' + humanResult(result, traces) + '\n');

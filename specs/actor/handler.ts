@@ -1,0 +1,132 @@
+import { clonePlain, freezePlain } from './plain-data.ts';
+import type { Topology } from './topology.ts';
+import type { Context, Envelope, Message, NodeId } from './types.ts';
+
+/** What one run of a handler did. */
+export interface Effects {
+  /** The node's new local state. */
+  local: unknown;
+  /** Messages sent, in order. */
+  sends: Envelope[];
+  /** The node's armed timers afterwards (name → deadline, 0 when untimed). */
+  timers: Record<string, number>;
+  /** The value picked at each `choose`, in order. */
+  chosen: unknown[];
+}
+
+/** A handler threw: the message names the node and the handler. */
+export class HandlerError extends Error {
+  constructor(where: string, error: unknown) {
+    super(`${where} threw: ${error instanceof Error ? error.message : String(error)}`);
+    this.name = 'HandlerError';
+  }
+}
+
+// Thrown by choose([]) to abandon a branch that cannot happen.
+const IMPOSSIBLE = Symbol('impossible branch');
+
+class HandlerContext implements Context<Message> {
+  readonly sends: Envelope[] = [];
+  readonly chosen: unknown[] = [];
+  readonly arities: number[] = [];
+  timers: Record<string, number>;
+
+  constructor(
+    private readonly topology: Topology,
+    readonly self: NodeId,
+    readonly role: string,
+    readonly index: number,
+    timers: Record<string, number>,
+    private readonly sender: NodeId | undefined,
+    private readonly script: readonly number[],
+  ) {
+    this.timers = timers;
+  }
+
+  send(to: NodeId, msg: Message): void {
+    if (!this.topology.node.has(to)) throw new Error(`send to unknown node "${to}" (nodes: ${this.topology.ids.join(', ')})`);
+    if (msg === null || typeof msg !== 'object' || typeof msg.type !== 'string') {
+      throw new Error(`send(${to}, …): a message is an object with a string "type"`);
+    }
+    this.sends.push({ from: this.self, to, msg: freezePlain(clonePlain(msg)) });
+  }
+
+  broadcast(role: string, msg: Message): void {
+    for (const to of this.peers(role)) this.send(to, msg);
+  }
+
+  reply(msg: Message): void {
+    if (this.sender === undefined) throw new Error('reply() outside a message handler');
+    this.send(this.sender, msg);
+  }
+
+  setTimer(name: string): void {
+    if (name in this.timers) return;
+    this.timers = { ...this.timers, [name]: 0 };
+  }
+
+  cancelTimer(name: string): void {
+    if (!(name in this.timers)) return;
+    const { [name]: _, ...rest } = this.timers;
+    this.timers = rest;
+  }
+
+  choose<T>(options: readonly T[]): T {
+    if (options.length === 0) throw IMPOSSIBLE;
+    const i = this.arities.length;
+    const pick = this.script[i] ?? 0;
+    this.arities.push(options.length);
+    this.chosen.push(options[pick]);
+    return options[pick];
+  }
+
+  peers(role: string): NodeId[] {
+    return this.nodes(role).filter((id) => id !== this.self);
+  }
+
+  nodes(role: string): NodeId[] {
+    const ids = this.topology.byRole.get(role);
+    if (!ids) throw new Error(`no role "${role}"`);
+    return ids;
+  }
+}
+
+/** Who runs the handler and what it starts from. */
+export interface HandlerCall {
+  topology: Topology;
+  node: NodeId;
+  local: unknown;
+  timers: Record<string, number>;
+  /** The sender of the message being handled, for `reply`. */
+  sender?: NodeId;
+  /** For error messages: "participant-1's Prepare handler". */
+  where: string;
+  /** The handler, applied to a draft of the local state. */
+  body: (draft: any, ctx: Context<Message>) => unknown;
+}
+
+/**
+ * Runs a handler once per combination of its `choose` calls (an odometer over the
+ * choices it made), on a fresh draft each time.
+ */
+export function runHandler(call: HandlerCall): Effects[] {
+  const { role, index } = call.topology.node.get(call.node)!;
+  const outcomes: Effects[] = [];
+  let script: number[] = [];
+  for (;;) {
+    const ctx = new HandlerContext(call.topology, call.node, role, index, call.timers, call.sender, script);
+    const draft = clonePlain(call.local);
+    try {
+      const returned = call.body(draft, ctx);
+      outcomes.push({ local: returned === undefined ? draft : returned, sends: ctx.sends, timers: ctx.timers, chosen: ctx.chosen });
+    } catch (error) {
+      if (error !== IMPOSSIBLE) throw new HandlerError(call.where, error);
+    }
+    // Advance the odometer: the last choice that has options left moves on, later ones restart.
+    let i = ctx.arities.length - 1;
+    while (i >= 0 && (script[i] ?? 0) + 1 >= ctx.arities[i]) i--;
+    if (i < 0) return outcomes;
+    script = ctx.arities.slice(0, i + 1).map((_, j) => script[j] ?? 0);
+    script[i]++;
+  }
+}

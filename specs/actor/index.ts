@@ -1,0 +1,20 @@
+export { protocol, isActorModel, describeMessage } from './protocol.ts';
+export type { ActorModel, ActorAction, FaultKind } from './protocol.ts';
+export { DEFAULT_ENVIRONMENT, describeEnvironment } from './environment.ts';
+export type { Environment } from './environment.ts';
+export { World } from './world.ts';
+export type { WorldState } from './world-state.ts';
+export type { Topology } from './topology.ts';
+export type {
+  NodeId,
+  Message,
+  Envelope,
+  Context,
+  RoleDefinition,
+  ProtocolDefinition,
+  WorldPredicate,
+  LocalInit,
+  NodeInfo,
+  NodeCounts,
+} from './types.ts';
+export { HandlerError } from './handler.ts';

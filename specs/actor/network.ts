@@ -1,0 +1,61 @@
+import { canonicalJson } from '../canonical.ts';
+import type { Envelope } from './types.ts';
+
+// Envelopes are immutable and shared between states: compute each one's sort key once.
+const keys = new WeakMap<Envelope, string>();
+
+/** The sort key of an envelope: its whole content, or only its link when FIFO. */
+export function envelopeKey(e: Envelope, fifo: boolean): string {
+  if (fifo) return `${e.from}\u0000${e.to}`;
+  let key = keys.get(e);
+  if (key === undefined) {
+    key = canonicalJson(e);
+    keys.set(e, key);
+  }
+  return key;
+}
+
+/**
+ * Adds an envelope to a sorted network, returning a new array. Equal keys keep send
+ * order, which is what makes a FIFO link a queue.
+ */
+export function addEnvelope(net: readonly Envelope[], e: Envelope, fifo: boolean): Envelope[] {
+  const key = envelopeKey(e, fifo);
+  let lo = 0;
+  let hi = net.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (envelopeKey(net[mid], fifo) <= key) lo = mid + 1;
+    else hi = mid;
+  }
+  const out = net.slice();
+  out.splice(lo, 0, e);
+  return out;
+}
+
+/** The network without the envelope at `index`. */
+export function removeEnvelope(net: readonly Envelope[], index: number): Envelope[] {
+  const out = net.slice();
+  out.splice(index, 1);
+  return out;
+}
+
+/** Indices of envelopes that differ from the one before (a duplicate copy adds no new choice). */
+export function distinctIndices(net: readonly Envelope[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < net.length; i++) {
+    if (i > 0 && envelopeKey(net[i], false) === envelopeKey(net[i - 1], false)) continue;
+    out.push(i);
+  }
+  return out;
+}
+
+/** Indices of the envelopes at the head of their link: the only deliverable ones when FIFO. */
+export function linkHeads(net: readonly Envelope[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < net.length; i++) {
+    if (i > 0 && net[i].from === net[i - 1].from && net[i].to === net[i - 1].to) continue;
+    out.push(i);
+  }
+  return out;
+}

@@ -1,0 +1,293 @@
+import type { Model, Params } from '../model.ts';
+import { DEFAULT_ENVIRONMENT, describeEnvironment, type Environment } from './environment.ts';
+import { runHandler, type Effects } from './handler.ts';
+import { addEnvelope, distinctIndices, linkHeads, removeEnvelope } from './network.ts';
+import { topologyOf, type Topology } from './topology.ts';
+import type { Envelope, Message, NodeId, ProtocolDefinition, RoleDefinition } from './types.ts';
+import { World } from './world.ts';
+import type { WorldState } from './world-state.ts';
+
+/** The kinds of fault a trace counts. */
+export type FaultKind = 'drops' | 'dups' | 'crashes' | 'recoveries' | 'partitions';
+
+/**
+ * A step of an actor protocol. The successor is computed when actions are enumerated
+ * (a handler's `choose` makes one action per option), so `next` just returns it.
+ */
+export type ActorAction =
+  | { kind: 'deliver' | 'drop' | 'duplicate'; envelope: Envelope; chosen: unknown[]; result: WorldState }
+  | { kind: 'timer'; node: NodeId; timer: string; chosen: unknown[]; result: WorldState }
+  | { kind: 'crash' | 'recover'; node: NodeId; chosen: unknown[]; result: WorldState }
+  | { kind: 'partition'; side: NodeId[]; rest: NodeId[]; chosen: unknown[]; result: WorldState }
+  | { kind: 'heal'; chosen: unknown[]; result: WorldState };
+
+/** An actor protocol compiled to the kernel, plus what the CLI and traces need of it. */
+export interface ActorModel extends Model<WorldState, ActorAction> {
+  /** The protocol's nodes. */
+  readonly topology: Topology;
+  /** The environment in force. */
+  readonly environment: Environment;
+  /** The same protocol with other params or environment knobs. */
+  configure(options: { params?: Params; environment?: Partial<Environment> }): ActorModel;
+  /** The environment as one line, for result headers. */
+  describeEnvironment(): string;
+  /** Which fault an action injects, if any. */
+  faultKind(action: ActorAction): FaultKind | undefined;
+  /** `invariant` or `terminal`, per property name. */
+  readonly propertyKinds: Record<string, 'invariant' | 'terminal'>;
+  /** The property API over a state. */
+  world(state: WorldState): World;
+  /** True when nothing but faults is enabled. */
+  quiescent(state: WorldState): boolean;
+}
+
+/** Marks models built by {@link protocol}. */
+export function isActorModel(value: unknown): value is ActorModel {
+  return typeof (value as ActorModel | null)?.configure === 'function' && (value as ActorModel).topology !== undefined;
+}
+
+function formatValue(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** `Vote(commit=true)`: a message as trace labels show it. */
+export function describeMessage(msg: Message): string {
+  const fields = Object.entries(msg as unknown as Record<string, unknown>).filter(([k, v]) => k !== 'type' && v !== undefined);
+  return fields.length === 0 ? msg.type : `${msg.type}(${fields.map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')})`;
+}
+
+function describeAction(a: ActorAction): string {
+  const link = (e: Envelope): string => `${describeMessage(e.msg)} ${e.from}→${e.to}`;
+  let label: string;
+  switch (a.kind) {
+    case 'deliver':
+      label = `deliver ${link(a.envelope)}`;
+      break;
+    case 'drop':
+      label = `drop ${link(a.envelope)}`;
+      break;
+    case 'duplicate':
+      label = `duplicate ${link(a.envelope)}`;
+      break;
+    case 'timer':
+      label = `timer ${a.timer} @${a.node}`;
+      break;
+    case 'crash':
+      label = `crash ${a.node}`;
+      break;
+    case 'recover':
+      label = `recover ${a.node}`;
+      break;
+    case 'partition':
+      label = `partition {${a.side.join(', ')}} | {${a.rest.join(', ')}}`;
+      break;
+    case 'heal':
+      label = 'heal';
+      break;
+  }
+  return a.chosen.length === 0 ? label : `${label} [chose ${a.chosen.map(formatValue).join(', ')}]`;
+}
+
+const FAULT_OF: Partial<Record<ActorAction['kind'], FaultKind>> = {
+  drop: 'drops',
+  duplicate: 'dups',
+  crash: 'crashes',
+  recover: 'recoveries',
+  partition: 'partitions',
+};
+
+/**
+ * Declares a protocol of nodes exchanging messages and compiles it to a {@link Model}
+ * whose actions are deliveries, timer firings and the faults the environment allows.
+ */
+export function protocol<M extends Message = Message>(definition: ProtocolDefinition<M>): ActorModel {
+  return compile(definition as unknown as ProtocolDefinition, {}, {});
+}
+
+function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Environment>): ActorModel {
+  const env: Environment = { ...DEFAULT_ENVIRONMENT, ...def.environment, ...overrides };
+  const counts = typeof def.nodes === 'function' ? def.nodes(params) : def.nodes;
+  const topology = topologyOf(counts, Object.keys(def.roles));
+  const roleOf = (id: NodeId): RoleDefinition => def.roles[topology.node.get(id)!.role];
+  const first = topology.ids[0];
+
+  const initialLocal = (id: NodeId): unknown => {
+    const { role, index } = topology.node.get(id)!;
+    const init = def.roles[role].init;
+    return typeof init === 'function' ? (init as (n: object) => unknown)({ self: id, role, index }) : structuredClone(init);
+  };
+
+  /** Applies one handler run's effects to the world. */
+  const apply = (w: WorldState, node: NodeId, fx: Effects): WorldState => {
+    let net = w.net;
+    for (const e of fx.sends) {
+      if (!w.down.includes(e.to)) net = addEnvelope(net, e, env.fifo);
+    }
+    const timers = { ...w.timers };
+    if (Object.keys(fx.timers).length === 0) delete timers[node];
+    else timers[node] = fx.timers;
+    return { ...w, nodes: { ...w.nodes, [node]: fx.local }, timers, net };
+  };
+
+  /** Runs a handler at `node` on world `w`: one successor per combination of choices. */
+  const run = (
+    w: WorldState,
+    node: NodeId,
+    where: string,
+    body: (draft: any, ctx: any) => unknown,
+    sender?: NodeId,
+  ): { result: WorldState; chosen: unknown[] }[] =>
+    runHandler({ topology, node, local: w.nodes[node], timers: w.timers[node] ?? {}, sender, where, body }).map((fx) => ({
+      result: apply(w, node, fx),
+      chosen: fx.chosen,
+    }));
+
+  const cut = (w: WorldState, e: Envelope): boolean =>
+    w.split.length > 0 && w.split.includes(e.from) !== w.split.includes(e.to);
+
+  const deliverable = (w: WorldState): number[] =>
+    (env.fifo ? linkHeads(w.net) : distinctIndices(w.net)).filter((i) => !w.down.includes(w.net[i].to) && !cut(w, w.net[i]));
+
+  const quiescent = (w: WorldState): boolean => {
+    if (deliverable(w).length > 0) return false;
+    for (const node in w.timers) if (!w.down.includes(node)) return false;
+    return true;
+  };
+
+  const budget = (used: number, max: number): boolean => used < max;
+  const count = (faults: WorldState['faults'], kind: keyof WorldState['faults'], max: number): WorldState['faults'] =>
+    max === Infinity ? faults : { ...faults, [kind]: faults[kind] + 1 };
+
+  const model: ActorModel = {
+    name: def.name,
+    topology,
+    environment: env,
+    propertyKinds: {
+      ...Object.fromEntries(Object.keys(def.invariants ?? {}).map((k) => [k, 'invariant' as const])),
+      ...Object.fromEntries(Object.keys(def.terminal ?? {}).map((k) => [k, 'terminal' as const])),
+    },
+
+    configure: (options) => compile(def, options.params ?? params, { ...overrides, ...options.environment }),
+    describeEnvironment: () => describeEnvironment(env),
+    faultKind: (action) => FAULT_OF[action.kind],
+    world: (state) => new World(state, topology),
+    quiescent,
+
+    init() {
+      let worlds: WorldState[] = [
+        {
+          nodes: Object.fromEntries(topology.ids.map((id) => [id, initialLocal(id)])),
+          timers: {},
+          down: [],
+          net: [],
+          split: [],
+          faults: { drops: 0, dups: 0, crashes: 0, partitions: 0 },
+        },
+      ];
+      for (const id of topology.ids) {
+        const onStart = roleOf(id).onStart;
+        if (!onStart) continue;
+        worlds = worlds.flatMap((w) => run(w, id, `${id}'s onStart`, onStart).map((o) => o.result));
+      }
+      return worlds;
+    },
+
+    actions(w) {
+      const out: ActorAction[] = [];
+      for (const i of deliverable(w)) {
+        const envelope = w.net[i];
+        const handler = roleOf(envelope.to).on?.[envelope.msg.type];
+        if (!handler) {
+          throw new Error(`${envelope.to} received a ${envelope.msg.type} message but its role has no handler for it (add on.${envelope.msg.type})`);
+        }
+        const rest = { ...w, net: removeEnvelope(w.net, i) };
+        const where = `${envelope.to}'s ${envelope.msg.type} handler`;
+        for (const o of run(rest, envelope.to, where, (draft, ctx) => handler(draft, envelope.msg, ctx), envelope.from)) {
+          out.push({ kind: 'deliver', envelope, ...o });
+        }
+      }
+      for (const node of topology.ids) {
+        const armed = w.timers[node];
+        if (!armed || w.down.includes(node)) continue;
+        for (const timer of Object.keys(armed).sort()) {
+          const handler = roleOf(node).timers?.[timer];
+          if (!handler) throw new Error(`${node} armed timer "${timer}" but its role has no handler for it (add timers.${timer})`);
+          const { [timer]: _, ...left } = armed;
+          const rest = { ...w, timers: { ...w.timers } };
+          if (Object.keys(left).length === 0) delete rest.timers[node];
+          else rest.timers[node] = left;
+          for (const o of run(rest, node, `${node}'s ${timer} timer`, handler)) out.push({ kind: 'timer', node, timer, ...o });
+        }
+      }
+      // Faults, in a fixed order: drops, duplicates, crashes, recoveries, partitions.
+      if (budget(w.faults.drops, env.maxDrops)) {
+        for (const i of distinctIndices(w.net)) {
+          const faults = count(w.faults, 'drops', env.maxDrops);
+          out.push({ kind: 'drop', envelope: w.net[i], chosen: [], result: { ...w, net: removeEnvelope(w.net, i), faults } });
+        }
+      }
+      if (budget(w.faults.dups, env.maxDups)) {
+        for (const i of distinctIndices(w.net)) {
+          const net = w.net.slice();
+          net.splice(i + 1, 0, w.net[i]);
+          const faults = count(w.faults, 'dups', env.maxDups);
+          out.push({ kind: 'duplicate', envelope: w.net[i], chosen: [], result: { ...w, net, faults } });
+        }
+      }
+      if (budget(w.faults.crashes, env.crashes)) {
+        for (const node of topology.ids) {
+          if (w.down.includes(node)) continue;
+          const { [node]: _, ...timers } = w.timers;
+          const result: WorldState = {
+            ...w,
+            timers,
+            down: topology.ids.filter((id) => id === node || w.down.includes(id)),
+            net: w.net.filter((e) => e.to !== node), // its inbox dies with it
+            faults: count(w.faults, 'crashes', env.crashes),
+          };
+          out.push({ kind: 'crash', node, chosen: [], result });
+        }
+      }
+      if (env.recover) {
+        for (const node of w.down) {
+          const role = roleOf(node);
+          const crashed = w.nodes[node] as Record<string, unknown>;
+          const fresh = initialLocal(node) as Record<string, unknown>;
+          for (const field of role.persistent ?? []) fresh[field] = crashed[field];
+          const up: WorldState = { ...w, nodes: { ...w.nodes, [node]: fresh }, down: w.down.filter((id) => id !== node) };
+          const onRecover = role.onRecover;
+          if (!onRecover) out.push({ kind: 'recover', node, chosen: [], result: up });
+          else for (const o of run(up, node, `${node}'s onRecover`, onRecover)) out.push({ kind: 'recover', node, ...o });
+        }
+      }
+      if (w.split.length > 0) {
+        out.push({ kind: 'heal', chosen: [], result: { ...w, split: [] } });
+      } else if (budget(w.faults.partitions, env.partitions) && topology.ids.length > 1) {
+        const others = topology.ids.slice(1);
+        for (let mask = 0; mask < (1 << others.length) - 1; mask++) {
+          const side = [first, ...others.filter((_, j) => mask & (1 << j))];
+          const rest = topology.ids.filter((id) => !side.includes(id));
+          const faults = count(w.faults, 'partitions', env.partitions);
+          out.push({ kind: 'partition', side, rest, chosen: [], result: { ...w, split: side, faults } });
+        }
+      }
+      return out;
+    },
+
+    next: (_w, action) => action.result,
+
+    constraint: env.maxInFlight === Infinity ? undefined : (w) => w.net.length <= env.maxInFlight,
+
+    invariants: {
+      ...Object.fromEntries(
+        Object.entries(def.invariants ?? {}).map(([name, p]) => [name, (w: WorldState) => p(new World(w, topology))]),
+      ),
+      ...Object.fromEntries(
+        Object.entries(def.terminal ?? {}).map(([name, p]) => [name, (w: WorldState) => !quiescent(w) || p(new World(w, topology))]),
+      ),
+    },
+
+    describe: describeAction,
+  };
+  return model;
+}

@@ -1,0 +1,92 @@
+import type { Params } from '../model.ts';
+import type { Environment } from './environment.ts';
+import type { World } from './world.ts';
+
+/** A node's id: the role name for a single node (`coordinator`), else `role-i` (`participant-2`). */
+export type NodeId = string;
+
+/** A message: plain data with a `type` naming the handler that receives it. */
+export interface Message {
+  type: string;
+}
+
+/** A message in flight. */
+export interface Envelope<M extends Message = Message> {
+  from: NodeId;
+  to: NodeId;
+  msg: M;
+}
+
+/** What a handler may do besides changing its own state. */
+export interface Context<M extends Message = Message> {
+  /** This node's id. */
+  readonly self: NodeId;
+  /** This node's role. */
+  readonly role: string;
+  /** This node's index within its role, from 1. */
+  readonly index: number;
+  /** Sends `msg` to node `to`. A message to a crashed node is lost. */
+  send(to: NodeId, msg: M): void;
+  /** Sends `msg` to every node of `role` except this one. */
+  broadcast(role: string, msg: M): void;
+  /** Sends `msg` to the sender of the message being handled. */
+  reply(msg: M): void;
+  /** Arms timer `name` (re-arming an armed timer is a no-op). */
+  setTimer(name: string): void;
+  /** Disarms timer `name`. */
+  cancelTimer(name: string): void;
+  /** Nondeterministic choice: the checker explores every option. No options: this branch does not happen. */
+  choose<T>(options: readonly T[]): T;
+  /** The ids of the nodes of `role`, this one excluded. */
+  peers(role: string): NodeId[];
+  /** The ids of every node of `role`. */
+  nodes(role: string): NodeId[];
+}
+
+/** Who a node is: what an initial local state may depend on. */
+export interface NodeInfo {
+  self: NodeId;
+  role: string;
+  index: number;
+}
+
+/** The initial local state of a node: plain data, or a function of who the node is. */
+export type LocalInit = ((node: NodeInfo) => unknown) | object | string | number | boolean | null;
+
+/** A role: what every node of it starts with and how it reacts. */
+export interface RoleDefinition<L = any, M extends Message = Message> {
+  /** The initial local state. */
+  init: LocalInit;
+  /** Fields that survive a crash; everything else restarts from `init` on recovery. */
+  persistent?: readonly (keyof L & string)[];
+  /** Runs once for every node, in node order, to build the initial states. */
+  onStart?: (state: L, ctx: Context<M>) => L | void;
+  /** One handler per message type this role receives. */
+  on?: { [type: string]: (state: L, msg: any, ctx: Context<M>) => L | void };
+  /** One handler per timer name. */
+  timers?: { [name: string]: (state: L, ctx: Context<M>) => L | void };
+  /** Runs when a crashed node recovers, after its volatile state was reset. */
+  onRecover?: (state: L, ctx: Context<M>) => L | void;
+}
+
+/** Per role, a count of nodes or the list of their names. */
+export type NodeCounts = Record<string, number | readonly string[]>;
+
+/** A property over the world. */
+export type WorldPredicate = (world: World) => boolean;
+
+/** A protocol: roles, their counts, and the properties of the world. */
+export interface ProtocolDefinition<M extends Message = Message> {
+  /** A short name for headers and traces. */
+  name: string;
+  /** How many nodes of each role, or their names (order: roles in this order, then by index). */
+  nodes: NodeCounts | ((params: Params) => NodeCounts);
+  /** The roles. */
+  roles: Record<string, RoleDefinition<any, M>>;
+  /** Must hold in every reachable state. */
+  invariants?: Record<string, WorldPredicate>;
+  /** Must hold in every quiescent state: nothing but faults enabled (how blocking is expressed). */
+  terminal?: Record<string, WorldPredicate>;
+  /** The environment's defaults for this protocol; CLI flags override them. */
+  environment?: Partial<Environment>;
+}
