@@ -11,6 +11,12 @@ export interface EnvironmentOptions {
   maxInFlight?: number;
   crashes?: number;
   recover?: boolean;
+  maxTime?: number;
+  skew?: number;
+  drift?: number;
+  minDelay?: number;
+  maxDelay?: number;
+  promptTimers?: boolean;
 }
 
 /** The environment knobs the flags set (absent when not given). */
@@ -24,13 +30,23 @@ export function environmentOverrides(options: EnvironmentOptions): Partial<Envir
   if (options.maxInFlight !== undefined) env.maxInFlight = options.maxInFlight;
   if (options.crashes !== undefined) env.crashes = options.crashes;
   if (options.recover) env.recover = true;
+  for (const knob of ['maxTime', 'skew', 'drift', 'minDelay', 'maxDelay'] as const) {
+    if (options[knob] !== undefined) env[knob] = options[knob];
+  }
+  if (options.promptTimers) env.promptTimers = true;
   return env;
 }
 
 /** The model with the flags' environment applied; flags on a kernel model are bad input. */
 export function applyEnvironment<S, A>(model: Model<S, A>, options: EnvironmentOptions, specFile: string): Model<S, A> {
   const overrides = environmentOverrides(options);
-  if (isActorModel(model)) return model.configure({ environment: overrides }) as unknown as Model<S, A>;
+  if (isActorModel(model)) {
+    try {
+      return model.configure({ environment: overrides }) as unknown as Model<S, A>;
+    } catch (error) {
+      throw new BadInputError(`${specFile}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   if (Object.keys(overrides).length > 0) {
     throw new BadInputError(
       `${specFile}: environment flags (${Object.keys(overrides).join(', ')}) apply only to actor protocols; this spec is a plain Model (drop the flags, or write it with protocol())`,

@@ -4,6 +4,11 @@ import { buildProgram } from './program.ts';
 
 /** Runs the CLI on `argv` and returns the exit code; errors become one clear line. */
 export async function main(argv: string[]): Promise<number> {
+  // A closed pipe (`faultline … | head`) is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   let code: number = ExitCode.pass;
   const program = buildProgram((c) => (code = c));
   try {

@@ -32,7 +32,13 @@ function environmentFlags(command: Command): Command {
     .option('--partitions <n>', 'times the network may split in two (and heal)', positiveInt('--partitions'))
     .option('--max-in-flight <n>', 'do not expand states with more messages in flight', positiveInt('--max-in-flight'))
     .option('--crashes <n>', 'nodes that may crash', positiveInt('--crashes'))
-    .option('--recover', 'crashed nodes may recover (persistent fields survive)');
+    .option('--recover', 'crashed nodes may recover (persistent fields survive)')
+    .option('--max-time <ticks>', 'global time runs 0..ticks (turns clocks on)', positiveInt('--max-time'))
+    .option('--skew <ticks>', 'each local clock is off by up to this much', positiveInt('--skew'))
+    .option('--drift <ticks>', 'each tick may move a local clock by up to this much', positiveInt('--drift'))
+    .option('--min-delay <ticks>', 'messages spend at least this long in flight', positiveInt('--min-delay'))
+    .option('--max-delay <ticks>', 'messages are delivered or dropped within this long', positiveInt('--max-delay'))
+    .option('--prompt-timers', 'overdue timers fire before time advances');
 }
 
 /**

@@ -18,6 +18,8 @@ export interface TraceStep {
   index: number;
   /** The state after the action. */
   state: unknown;
+  /** Global time and each node's local clock after the action, when the spec is timed. */
+  clocks?: { t: number; local: Record<string, number> };
 }
 
 /** A counterexample as saved, rendered and replayed. Versioned JSON. */
@@ -29,7 +31,7 @@ export interface Trace {
   strategy: string;
   property: { name: string; kind: string };
   faults: FaultCounts;
-  initial: { index: number; state: unknown };
+  initial: { index: number; state: unknown; clocks?: TraceStep['clocks'] };
   steps: TraceStep[];
 }
 
@@ -47,6 +49,7 @@ export const NO_FAULTS: FaultCounts = { drops: 0, dups: 0, crashes: 0, recoverie
 interface InjectsFaults<A> {
   faultKind(action: A): keyof FaultCounts | undefined;
   propertyKinds?: Record<string, string>;
+  clocks?(state: unknown): TraceStep['clocks'];
 }
 
 function injectsFaults<A>(model: object): model is InjectsFaults<A> {
@@ -77,6 +80,11 @@ export function traceOfPath<S, A>(
   property: { name: string; kind: string },
   origin: TraceOrigin,
 ): Trace {
+  const clocks = injectsFaults<A>(model) ? model.clocks?.bind(model) : undefined;
+  const withClocks = <T extends { state: unknown }>(entry: T): T => {
+    const c = clocks?.(entry.state);
+    return c ? { ...entry, clocks: c } : entry;
+  };
   return {
     format: 'faultline-trace',
     version: 1,
@@ -85,11 +93,9 @@ export function traceOfPath<S, A>(
     strategy: origin.strategy,
     property,
     faults: faultsOf(model, path.actions),
-    initial: { index: path.initIndex, state: path.states[0] },
-    steps: path.actions.map((action, i) => ({
-      label: describeAction(model, action),
-      index: path.actionIndices[i],
-      state: path.states[i + 1],
-    })),
+    initial: withClocks({ index: path.initIndex, state: path.states[0] }),
+    steps: path.actions.map((action, i) =>
+      withClocks({ label: describeAction(model, action), index: path.actionIndices[i], state: path.states[i + 1] }),
+    ),
   };
 }

@@ -17,6 +17,18 @@ export interface Environment {
   crashes: number;
   /** Crashed nodes may recover (persistent fields kept, the rest reset). */
   recover: boolean;
+  /** Global time runs 0..maxTime in ticks; 0 means the protocol is untimed (no clocks). */
+  maxTime: number;
+  /** Each node's clock is off by a fixed offset in [-skew, +skew], chosen at start. */
+  skew: number;
+  /** Each tick may move a node's offset by up to this much (staying within the skew). */
+  drift: number;
+  /** A message cannot be delivered before it has been in flight this many ticks. */
+  minDelay: number;
+  /** A message must be delivered or dropped before it has been in flight this many ticks. */
+  maxDelay: number;
+  /** Overdue timers fire before time advances. */
+  promptTimers: boolean;
 }
 
 /** A reliable, unordered network and no faults. */
@@ -28,7 +40,34 @@ export const DEFAULT_ENVIRONMENT: Environment = {
   maxInFlight: Infinity,
   crashes: 0,
   recover: false,
+  maxTime: 0,
+  skew: 0,
+  drift: 0,
+  minDelay: 0,
+  maxDelay: Infinity,
+  promptTimers: false,
 };
+
+/** True when the environment has clocks. */
+export function timed(env: Environment): boolean {
+  return env.maxTime > 0;
+}
+
+/** True when messages carry their age in ticks. */
+export function agesMessages(env: Environment): boolean {
+  return timed(env) && (env.minDelay > 0 || env.maxDelay !== Infinity);
+}
+
+/** Rejects knob combinations that mean nothing. */
+export function validateEnvironment(env: Environment): void {
+  const clockKnobs = (['skew', 'drift', 'minDelay', 'promptTimers'] as const).filter((k) => Boolean(env[k]));
+  if (env.maxDelay !== Infinity) clockKnobs.push('maxDelay' as never);
+  if (!timed(env) && clockKnobs.length > 0) {
+    throw new Error(`${clockKnobs.join(', ')} need clocks: set maxTime (--max-time N)`);
+  }
+  if (env.minDelay > env.maxDelay) throw new Error(`minDelay ${env.minDelay} exceeds maxDelay ${env.maxDelay}`);
+  if (env.drift > 0 && env.skew === 0) throw new Error('drift needs a skew bound to drift within: set skew (--skew N)');
+}
 
 function bound(n: number): string {
   return n === Infinity ? '∞' : String(n);
@@ -44,5 +83,11 @@ export function describeEnvironment(env: Environment): string {
     `partitions ≤ ${bound(env.partitions)}`,
   ];
   if (env.maxInFlight !== Infinity) parts.push(`in flight ≤ ${env.maxInFlight}`);
+  if (timed(env)) {
+    parts.push(`time 0..${env.maxTime}`, `skew ±${env.skew}`);
+    if (env.drift > 0) parts.push(`drift ±${env.drift}/tick`);
+    if (agesMessages(env)) parts.push(`delay ${env.minDelay}..${bound(env.maxDelay)} ticks`);
+    if (env.promptTimers) parts.push('prompt timers');
+  }
   return parts.join(', ');
 }

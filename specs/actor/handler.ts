@@ -8,8 +8,8 @@ export interface Effects {
   local: unknown;
   /** Messages sent, in order. */
   sends: Envelope[];
-  /** The node's armed timers afterwards (name → deadline, 0 when untimed). */
-  timers: Record<string, number>;
+  /** The node's armed timers afterwards (name → local deadline, or true when untimed). */
+  timers: Record<string, number | true>;
   /** The value picked at each `choose`, in order. */
   chosen: unknown[];
 }
@@ -29,16 +29,17 @@ class HandlerContext implements Context<Message> {
   readonly sends: Envelope[] = [];
   readonly chosen: unknown[] = [];
   readonly arities: number[] = [];
-  timers: Record<string, number>;
+  timers: Record<string, number | true>;
 
   constructor(
     private readonly topology: Topology,
     readonly self: NodeId,
     readonly role: string,
     readonly index: number,
-    timers: Record<string, number>,
-    private readonly sender: NodeId | undefined,
+    timers: Record<string, number | true>,
+    readonly sender: NodeId | undefined,
     private readonly script: readonly number[],
+    private readonly localNow: number | undefined,
   ) {
     this.timers = timers;
   }
@@ -60,9 +61,20 @@ class HandlerContext implements Context<Message> {
     this.send(this.sender, msg);
   }
 
-  setTimer(name: string): void {
-    if (name in this.timers) return;
-    this.timers = { ...this.timers, [name]: 0 };
+  setTimer(name: string, delay?: number): void {
+    if (delay === undefined) {
+      if (this.timers[name] !== true) this.timers = { ...this.timers, [name]: true };
+      return;
+    }
+    if (!Number.isInteger(delay) || delay < 0) throw new Error(`setTimer("${name}", ${delay}): the delay is a whole number of ticks`);
+    this.timers = { ...this.timers, [name]: this.now() + delay };
+  }
+
+  now(): number {
+    if (this.localNow === undefined) {
+      throw new Error('now() and timed setTimer need clocks: give the environment a maxTime (--max-time N)');
+    }
+    return this.localNow;
   }
 
   cancelTimer(name: string): void {
@@ -96,7 +108,9 @@ export interface HandlerCall {
   topology: Topology;
   node: NodeId;
   local: unknown;
-  timers: Record<string, number>;
+  timers: Record<string, number | true>;
+  /** This node's local clock, when the environment has clocks. */
+  now?: number;
   /** The sender of the message being handled, for `reply`. */
   sender?: NodeId;
   /** For error messages: "participant-1's Prepare handler". */
@@ -114,7 +128,7 @@ export function runHandler(call: HandlerCall): Effects[] {
   const outcomes: Effects[] = [];
   let script: number[] = [];
   for (;;) {
-    const ctx = new HandlerContext(call.topology, call.node, role, index, call.timers, call.sender, script);
+    const ctx = new HandlerContext(call.topology, call.node, role, index, call.timers, call.sender, script, call.now);
     const draft = clonePlain(call.local);
     try {
       const returned = call.body(draft, ctx);

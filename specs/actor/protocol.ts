@@ -1,11 +1,12 @@
 import type { Model, Params } from '../model.ts';
-import { DEFAULT_ENVIRONMENT, describeEnvironment, type Environment } from './environment.ts';
+import { agesMessages, DEFAULT_ENVIRONMENT, describeEnvironment, timed, validateEnvironment, type Environment } from './environment.ts';
+import { initialClocks, localNow, tickedClocks, timerDue } from './clock.ts';
 import { runHandler, type Effects } from './handler.ts';
-import { addEnvelope, distinctIndices, linkHeads, removeEnvelope } from './network.ts';
+import { addEnvelope, distinctIndices, envelopeKey, linkHeads, removeEnvelope } from './network.ts';
 import { topologyOf, type Topology } from './topology.ts';
 import type { Envelope, Message, NodeId, ProtocolDefinition, RoleDefinition } from './types.ts';
 import { World } from './world.ts';
-import type { WorldState } from './world-state.ts';
+import type { BudgetedFault, WorldState } from './world-state.ts';
 
 /** The kinds of fault a trace counts. */
 export type FaultKind = 'drops' | 'dups' | 'crashes' | 'recoveries' | 'partitions';
@@ -19,7 +20,8 @@ export type ActorAction =
   | { kind: 'timer'; node: NodeId; timer: string; chosen: unknown[]; result: WorldState }
   | { kind: 'crash' | 'recover'; node: NodeId; chosen: unknown[]; result: WorldState }
   | { kind: 'partition'; side: NodeId[]; rest: NodeId[]; chosen: unknown[]; result: WorldState }
-  | { kind: 'heal'; chosen: unknown[]; result: WorldState };
+  | { kind: 'heal'; chosen: unknown[]; result: WorldState }
+  | { kind: 'tick'; t: number; drift: Record<NodeId, number>; chosen: unknown[]; result: WorldState };
 
 /** An actor protocol compiled to the kernel, plus what the CLI and traces need of it. */
 export interface ActorModel extends Model<WorldState, ActorAction> {
@@ -39,6 +41,8 @@ export interface ActorModel extends Model<WorldState, ActorAction> {
   world(state: WorldState): World;
   /** True when nothing but faults is enabled. */
   quiescent(state: WorldState): boolean;
+  /** Global time and every clocked node's local clock, when the protocol is timed. */
+  clocks(state: WorldState): { t: number; local: Record<NodeId, number> } | undefined;
 }
 
 /** Marks models built by {@link protocol}. */
@@ -84,6 +88,11 @@ function describeAction(a: ActorAction): string {
     case 'heal':
       label = 'heal';
       break;
+    case 'tick': {
+      const drift = Object.entries(a.drift).map(([n, d]) => `${n} ${d > 0 ? '+' : ''}${d}`);
+      label = `tick → t=${a.t}${drift.length > 0 ? ` (drift ${drift.join(', ')})` : ''}`;
+      break;
+    }
   }
   return a.chosen.length === 0 ? label : `${label} [chose ${a.chosen.map(formatValue).join(', ')}]`;
 }
@@ -106,10 +115,13 @@ export function protocol<M extends Message = Message>(definition: ProtocolDefini
 
 function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Environment>): ActorModel {
   const env: Environment = { ...DEFAULT_ENVIRONMENT, ...def.environment, ...overrides };
+  validateEnvironment(env);
   const counts = typeof def.nodes === 'function' ? def.nodes(params) : def.nodes;
   const topology = topologyOf(counts, Object.keys(def.roles));
   const roleOf = (id: NodeId): RoleDefinition => def.roles[topology.node.get(id)!.role];
   const first = topology.ids[0];
+  const clocked = topology.ids.filter((id) => roleOf(id).clock !== false);
+  const aging = agesMessages(env);
 
   const initialLocal = (id: NodeId): unknown => {
     const { role, index } = topology.node.get(id)!;
@@ -121,7 +133,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
   const apply = (w: WorldState, node: NodeId, fx: Effects): WorldState => {
     let net = w.net;
     for (const e of fx.sends) {
-      if (!w.down.includes(e.to)) net = addEnvelope(net, e, env.fifo);
+      if (!w.down.includes(e.to)) net = addEnvelope(net, aging ? { ...e, age: 0 } : e, env.fifo);
     }
     const timers = { ...w.timers };
     if (Object.keys(fx.timers).length === 0) delete timers[node];
@@ -137,16 +149,45 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     body: (draft: any, ctx: any) => unknown,
     sender?: NodeId,
   ): { result: WorldState; chosen: unknown[] }[] =>
-    runHandler({ topology, node, local: w.nodes[node], timers: w.timers[node] ?? {}, sender, where, body }).map((fx) => ({
+    runHandler({ topology, node, local: w.nodes[node], timers: w.timers[node] ?? {}, now: localNow(w, node), sender, where, body }).map((fx) => ({
       result: apply(w, node, fx),
       chosen: fx.chosen,
     }));
+
+  const byKey = (a: Envelope, b: Envelope): number => {
+    const ka = envelopeKey(a, env.fifo);
+    const kb = envelopeKey(b, env.fifo);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  };
 
   const cut = (w: WorldState, e: Envelope): boolean =>
     w.split.length > 0 && w.split.includes(e.from) !== w.split.includes(e.to);
 
   const deliverable = (w: WorldState): number[] =>
-    (env.fifo ? linkHeads(w.net) : distinctIndices(w.net)).filter((i) => !w.down.includes(w.net[i].to) && !cut(w, w.net[i]));
+    (env.fifo ? linkHeads(w.net) : distinctIndices(w.net)).filter(
+      (i) => !w.down.includes(w.net[i].to) && !cut(w, w.net[i]) && (w.net[i].age ?? Infinity) >= env.minDelay,
+    );
+
+  /** Timers of live nodes that may fire now. */
+  const dueTimers = (w: WorldState): [NodeId, string][] => {
+    const due: [NodeId, string][] = [];
+    for (const node of topology.ids) {
+      const armed = w.timers[node];
+      if (!armed || w.down.includes(node)) continue;
+      for (const timer of Object.keys(armed).sort()) if (timerDue(w, node, armed[timer])) due.push([node, timer]);
+    }
+    return due;
+  };
+
+  /** Time may advance unless a message must arrive first or (with prompt timers) a timer is overdue. */
+  const mayTick = (w: WorldState): boolean => {
+    if (!w.clock || w.clock.t >= env.maxTime) return false;
+    if (env.maxDelay !== Infinity && w.net.some((e) => !cut(w, e) && (e.age ?? 0) >= env.maxDelay)) return false;
+    if (env.promptTimers) {
+      for (const [node, timer] of dueTimers(w)) if (w.timers[node][timer] !== true) return false;
+    }
+    return true;
+  };
 
   const quiescent = (w: WorldState): boolean => {
     if (deliverable(w).length > 0) return false;
@@ -154,9 +195,17 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     return true;
   };
 
-  const budget = (used: number, max: number): boolean => used < max;
-  const count = (faults: WorldState['faults'], kind: keyof WorldState['faults'], max: number): WorldState['faults'] =>
-    max === Infinity ? faults : { ...faults, [kind]: faults[kind] + 1 };
+  // A fault kind is counted in the state only when its budget is finite and non-zero.
+  const budgets: [BudgetedFault, number][] = [
+    ['drops', env.maxDrops],
+    ['dups', env.maxDups],
+    ['crashes', env.crashes],
+    ['partitions', env.partitions],
+  ];
+  const initialFaults = Object.fromEntries(budgets.filter(([, max]) => max > 0 && max !== Infinity).map(([k]) => [k, 0]));
+  const budget = (used: number | undefined, max: number): boolean => (used ?? 0) < max;
+  const count = (faults: WorldState['faults'], kind: BudgetedFault, max: number): WorldState['faults'] =>
+    max === Infinity ? faults : { ...faults, [kind]: (faults[kind] ?? 0) + 1 };
 
   const model: ActorModel = {
     name: def.name,
@@ -172,18 +221,19 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     faultKind: (action) => FAULT_OF[action.kind],
     world: (state) => new World(state, topology),
     quiescent,
+    clocks: (w) =>
+      w.clock && { t: w.clock.t, local: Object.fromEntries(clocked.map((id) => [id, localNow(w, id)!])) },
 
     init() {
-      let worlds: WorldState[] = [
-        {
-          nodes: Object.fromEntries(topology.ids.map((id) => [id, initialLocal(id)])),
-          timers: {},
-          down: [],
-          net: [],
-          split: [],
-          faults: { drops: 0, dups: 0, crashes: 0, partitions: 0 },
-        },
-      ];
+      const blank: WorldState = {
+        nodes: Object.fromEntries(topology.ids.map((id) => [id, initialLocal(id)])),
+        timers: {},
+        down: [],
+        net: [],
+        split: [],
+        faults: initialFaults,
+      };
+      let worlds: WorldState[] = timed(env) ? initialClocks(env, clocked).map((clock) => ({ ...blank, clock })) : [blank];
       for (const id of topology.ids) {
         const onStart = roleOf(id).onStart;
         if (!onStart) continue;
@@ -206,17 +256,19 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
           out.push({ kind: 'deliver', envelope, ...o });
         }
       }
-      for (const node of topology.ids) {
-        const armed = w.timers[node];
-        if (!armed || w.down.includes(node)) continue;
-        for (const timer of Object.keys(armed).sort()) {
-          const handler = roleOf(node).timers?.[timer];
-          if (!handler) throw new Error(`${node} armed timer "${timer}" but its role has no handler for it (add timers.${timer})`);
-          const { [timer]: _, ...left } = armed;
-          const rest = { ...w, timers: { ...w.timers } };
-          if (Object.keys(left).length === 0) delete rest.timers[node];
-          else rest.timers[node] = left;
-          for (const o of run(rest, node, `${node}'s ${timer} timer`, handler)) out.push({ kind: 'timer', node, timer, ...o });
+      for (const [node, timer] of dueTimers(w)) {
+        const handler = roleOf(node).timers?.[timer];
+        if (!handler) throw new Error(`${node} armed timer "${timer}" but its role has no handler for it (add timers.${timer})`);
+        const { [timer]: _, ...left } = w.timers[node];
+        const rest = { ...w, timers: { ...w.timers } };
+        if (Object.keys(left).length === 0) delete rest.timers[node];
+        else rest.timers[node] = left;
+        for (const o of run(rest, node, `${node}'s ${timer} timer`, handler)) out.push({ kind: 'timer', node, timer, ...o });
+      }
+      if (mayTick(w)) {
+        const net = aging ? w.net.map((e) => ({ ...e, age: (e.age ?? 0) + 1 })).sort(byKey) : w.net;
+        for (const { clock, drift } of tickedClocks(w.clock!, env, clocked)) {
+          out.push({ kind: 'tick', t: clock.t, drift, chosen: [], result: { ...w, clock, net } });
         }
       }
       // Faults, in a fixed order: drops, duplicates, crashes, recoveries, partitions.
@@ -276,7 +328,11 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
 
     next: (_w, action) => action.result,
 
-    constraint: env.maxInFlight === Infinity ? undefined : (w) => w.net.length <= env.maxInFlight,
+    // Bounds that are part of the model: time stops at maxTime; the network holds maxInFlight.
+    constraint:
+      env.maxInFlight === Infinity && !timed(env)
+        ? undefined
+        : (w) => w.net.length <= env.maxInFlight && (!w.clock || w.clock.t < env.maxTime),
 
     invariants: {
       ...Object.fromEntries(

@@ -15,6 +15,8 @@ export interface Envelope<M extends Message = Message> {
   from: NodeId;
   to: NodeId;
   msg: M;
+  /** Ticks in flight, when the environment bounds message delay. */
+  age?: number;
 }
 
 /** What a handler may do besides changing its own state. */
@@ -25,16 +27,23 @@ export interface Context<M extends Message = Message> {
   readonly role: string;
   /** This node's index within its role, from 1. */
   readonly index: number;
+  /** The sender of the message being handled (undefined outside message handlers). */
+  readonly sender: NodeId | undefined;
   /** Sends `msg` to node `to`. A message to a crashed node is lost. */
   send(to: NodeId, msg: M): void;
   /** Sends `msg` to every node of `role` except this one. */
   broadcast(role: string, msg: M): void;
   /** Sends `msg` to the sender of the message being handled. */
   reply(msg: M): void;
-  /** Arms timer `name` (re-arming an armed timer is a no-op). */
-  setTimer(name: string): void;
+  /**
+   * Arms timer `name`. Without `delay` it may fire at any moment; with `delay` it fires once
+   * this node's local clock reaches now() + delay (needs clocks). Re-arming resets it.
+   */
+  setTimer(name: string, delay?: number): void;
   /** Disarms timer `name`. */
   cancelTimer(name: string): void;
+  /** This node's local clock: global time plus its offset (needs clocks). */
+  now(): number;
   /** Nondeterministic choice: the checker explores every option. No options: this branch does not happen. */
   choose<T>(options: readonly T[]): T;
   /** The ids of the nodes of `role`, this one excluded. */
@@ -65,6 +74,8 @@ export interface RoleDefinition<L = any, M extends Message = Message> {
   on?: { [type: string]: (state: L, msg: any, ctx: Context<M>) => L | void };
   /** One handler per timer name. */
   timers?: { [name: string]: (state: L, ctx: Context<M>) => L | void };
+  /** False for nodes whose time never matters (no skew is chosen for them); default true. */
+  clock?: boolean;
   /** Runs when a crashed node recovers, after its volatile state was reset. */
   onRecover?: (state: L, ctx: Context<M>) => L | void;
 }

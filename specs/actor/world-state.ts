@@ -1,5 +1,8 @@
 import type { Envelope, NodeId } from './types.ts';
 
+/** The faults whose budgets the world counts. */
+export type BudgetedFault = 'drops' | 'dups' | 'crashes' | 'partitions';
+
 /**
  * The global state an actor protocol compiles to: plain data, canonical by construction
  * (sorted arrays, no empty entries), so equal worlds fingerprint equally.
@@ -7,14 +10,16 @@ import type { Envelope, NodeId } from './types.ts';
 export interface WorldState {
   /** Each node's local state (a crashed node keeps the state it crashed with). */
   nodes: Record<NodeId, unknown>;
-  /** Armed timers per node (nodes without timers are absent); the value is a deadline, 0 when untimed. */
-  timers: Record<NodeId, Record<string, number>>;
+  /** Armed timers per node (nodes without timers are absent): a local-clock deadline, or `true` when untimed. */
+  timers: Record<NodeId, Record<string, number | true>>;
   /** Crashed nodes, in node order. */
   down: NodeId[];
   /** Messages in flight: a multiset kept sorted (per link in send order when FIFO). */
   net: Envelope[];
   /** One side of the current partition (the side holding the first node); empty when whole. */
   split: NodeId[];
-  /** Faults taken so far, for the kinds whose budget is finite. */
-  faults: { drops: number; dups: number; crashes: number; partitions: number };
+  /** Global time and each clocked node's offset (absent when untimed; offsets absent without skew). */
+  clock?: { t: number; offsets?: Record<NodeId, number> };
+  /** Faults taken so far, only for the kinds with a finite, non-zero budget. */
+  faults: Partial<Record<BudgetedFault, number>>;
 }
