@@ -20,8 +20,8 @@ export function parseParams(pairs: readonly string[]): Params {
   return params;
 }
 
-/** `rm=3 variant=commit-early`, or `(none)`. */
+/** `rm=3 variant=commit-early`, or `(defaults)`. */
 export function formatParams(params: Params): string {
   const entries = Object.entries(params);
-  return entries.length === 0 ? '(none)' : entries.map(([k, v]) => `${k}=${v}`).join(' ');
+  return entries.length === 0 ? '(defaults)' : entries.map(([k, v]) => `${k}=${v}`).join(' ');
 }

@@ -93,7 +93,7 @@ function humanResult(result: CheckResult<unknown, unknown>, traces: Trace[]): st
   const s = result.stats;
   const rate = s.seconds > 0 ? ` (${count(Math.round(s.distinctStates / s.seconds))} states/s)` : '';
   const summary = `${count(s.distinctStates)} distinct states, ${count(s.generatedStates)} generated, depth ${s.depth}, ${s.seconds.toFixed(2)} s${rate}`;
-  if (result.verdict === 'pass') return `pass: every reachable state satisfies every invariant\n${summary}`;
+  if (result.verdict === 'pass') return `pass: every property holds in every reachable state\n${summary}`;
   if (result.verdict === 'incomplete') {
     const why = { 'max-depth': 'the depth bound (--max-depth)', 'max-states': 'the state bound (--max-states)', timeout: 'the time limit (--timeout)' }[
       result.incomplete ?? 'timeout'
