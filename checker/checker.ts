@@ -35,6 +35,11 @@ export class CheckerBuilder<S, A> {
     return this;
   }
 
+  /** The options configured so far. */
+  searchOptions(): SearchOptions {
+    return { ...this.options };
+  }
+
   /** Runs breadth-first search (shortest counterexamples). */
   bfs(): CheckResult<S, A> {
     return bfs(this.model, this.options);

@@ -21,14 +21,16 @@ export function dfs<S, A>(model: Model<S, A>, options: SearchOptions = {}): Chec
   const maxDepth = options.maxDepth ?? Infinity;
   const stack: Frame<S, A>[] = [];
 
+  // A state opened on top of `stack.length` frames is `stack.length` steps from its initial state.
   const open = (state: S, id: number): void => {
+    const steps = stack.length;
+    if (steps + 1 > x.depth) x.depth = steps + 1;
     const expand = x.expandable(state, id);
-    if (expand && stack.length >= maxDepth + 1) {
+    if (expand && steps >= maxDepth) {
       if (!x.incomplete && x.hasUnvisitedSuccessor(state, id)) x.incomplete = 'max-depth';
       return;
     }
     stack.push({ state, id, actions: expand ? x.actionsOf(state, id) : [], next: 0 });
-    if (stack.length > x.depth) x.depth = stack.length;
   };
 
   const inits = x.initialStates();
@@ -37,7 +39,7 @@ export function dfs<S, A>(model: Model<S, A>, options: SearchOptions = {}): Chec
     if (id < 0) continue;
     const violation = x.violationAt(inits[i], id);
     if (violation) {
-      x.depth = 1;
+      x.depth = Math.max(x.depth, 1);
       return x.result('dfs', [violation]);
     }
     if (x.mustStop(stack.length)) return x.result('dfs', []);

@@ -15,3 +15,4 @@ export { SpecError, NondeterminismError } from './errors.ts';
 export type { SpecPhase } from './errors.ts';
 export type { CheckResult, SearchStats, Violation, IncompleteReason } from './result.ts';
 export type { SearchOptions, Progress } from './options.ts';
+export { minimizeFaults } from './minimize-faults.ts';

@@ -14,13 +14,14 @@ const MAX_LOAD = 0.75;
 
 /**
  * Open addressing with linear probing over 64-bit keys in one Uint32Array (8 bytes a slot).
- * The all-zero key marks an empty slot, so a zero fingerprint is stored as (0, 1).
+ * The all-zero key marks an empty slot, so a zero fingerprint is kept in a flag of its own.
  */
 export class FingerprintTable implements VisitedSet {
   private slots: Uint32Array;
   private mask: number;
   private count = 0;
   private limit: number;
+  private hasZero = false;
 
   constructor(initialCapacity = 1 << 16) {
     let capacity = 1 << 4;
@@ -39,7 +40,12 @@ export class FingerprintTable implements VisitedSet {
   }
 
   add(hi: number, lo: number): boolean {
-    if (hi === 0 && lo === 0) lo = 1;
+    if (hi === 0 && lo === 0) {
+      if (this.hasZero) return false;
+      this.hasZero = true;
+      this.count++;
+      return true;
+    }
     const slots = this.slots;
     const mask = this.mask;
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
@@ -57,7 +63,7 @@ export class FingerprintTable implements VisitedSet {
   }
 
   has(hi: number, lo: number): boolean {
-    if (hi === 0 && lo === 0) lo = 1;
+    if (hi === 0 && lo === 0) return this.hasZero;
     const slots = this.slots;
     const mask = this.mask;
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;

@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { transformSync } from 'esbuild';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isActorModel, isModel, type Model, type Params } from '../specs/index.ts';
@@ -13,9 +14,27 @@ export interface SpecModule {
   exports: Record<string, unknown>;
 }
 
+/** The informative line of an error: esbuild's `file:line:col: ERROR: …` when there is one. */
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? text;
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines.find((l) => /\bERROR: /.test(l)) ?? lines[0] ?? text;
+}
+
+/**
+ * Parses the file before importing it: a syntax error then reads `file:line:col: what`
+ * whatever kind of package the file sits in (the loader's own error can hide it).
+ */
+function syntaxCheck(file: string, absolute: string): void {
+  const loader = /\.[cm]?tsx?$/.test(absolute) ? 'ts' : 'js';
+  try {
+    transformSync(readFileSync(absolute, 'utf8'), { loader, sourcefile: file, format: 'esm', logLevel: 'silent' });
+  } catch (error) {
+    const first = (error as { errors?: { text: string; location?: { line: number; column: number } | null }[] }).errors?.[0];
+    if (!first) return; // not a syntax problem: let the import report it
+    const where = first.location ? `:${first.location.line}:${first.location.column}` : '';
+    throw new BadInputError(`${file}${where}: syntax error: ${first.text} (fix the file so it compiles)`);
+  }
 }
 
 /** Imports a spec file (TypeScript or JavaScript, no build step). */
@@ -23,6 +42,7 @@ export async function importSpec(file: string): Promise<SpecModule> {
   const absolute = path.resolve(file);
   if (!existsSync(absolute)) throw new BadInputError(`${file}: no such file (give the path to a spec, e.g. protocols/two-phase.ts)`);
   if (!statSync(absolute).isFile()) throw new BadInputError(`${file}: not a file (give the path to a spec .ts file)`);
+  syntaxCheck(file, absolute);
   try {
     const exports = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
     return { file, absolute, exports };

@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { check } from './commands/check.ts';
 import { list } from './commands/list.ts';
+import { history } from './commands/history.ts';
+import { replay } from './commands/replay.ts';
 
 function positiveInt(flag: string) {
   return (raw: string): number => {
@@ -53,7 +55,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .configureOutput({
       // One line per usage error, with where to look for the fix.
       writeErr: (text) =>
-        process.stderr.write(text.startsWith('error: ') ? `faultline: ${text.slice(7).trimEnd()} (see faultline --help)\n` : text),
+        process.stderr.write(
+          text.startsWith('error: ') ? `faultline: ${text.slice(7).trim().replace(/\s*\n\s*/g, ' ')} (see faultline --help)\n` : text,
+        ),
     });
 
   const checkCommand = program
@@ -66,13 +70,35 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--max-states <n>', 'stop after this many distinct states', positiveInt('--max-states'))
     .option('--timeout <seconds>', 'stop after this many seconds', positiveNumber('--timeout'))
     .option('--json', 'print one JSON object on stdout')
-    .option('--progress', 'report progress on stderr even when it is not a terminal');
+    .option('--progress', 'report progress on stderr even when it is not a terminal')
+    .option('--minimize <objective>', '"faults": the violation with the fewest injected faults, then the fewest steps')
+    .option('--out <dir>', "write each violation's trace file into this directory");
   environmentFlags(checkCommand).action(async (spec: string, options) => setExitCode(await check(spec, options)));
+
+  program
+    .command('replay')
+    .description('re-execute a trace file against the current spec (exit 1: still fails, 0: fixed)')
+    .argument('<trace>', 'a trace file (.json) from check --out or check --json')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (trace: string, options) => setExitCode(await replay(trace, options)));
 
   program
     .command('list')
     .description('list the bundled protocols, their parameters and variants')
     .action(async () => setExitCode(await list()));
+
+  program
+    .command('history')
+    .description('check a recorded client history for linearizability (exit 0: yes, 1: no, 3: gave up)')
+    .argument('<file>', 'a history file')
+    .option('-f, --format <name>', 'porcupine-etcd, porcupine-kv, knossos-edn or jsonl')
+    .option('-m, --model <name>', 'register, cas-register or kv')
+    .option('--init <value>', 'initial value of the register or of each kv key (JSON or EDN; default null, "" for kv)')
+    .option('--consistency <name>', 'linearizable or sequential', 'linearizable')
+    .option('--timeout <seconds>', 'give up after this many seconds', positiveNumber('--timeout'))
+    .option('--json', 'print one JSON object on stdout')
+    .option('--out <file>', 'also write the report: .md for Markdown, .html for a timeline')
+    .action(async (file: string, options) => setExitCode(await history(file, options)));
 
   return program;
 }

@@ -26,9 +26,14 @@ export interface TraceStep {
 export interface Trace {
   format: 'faultline-trace';
   version: 1;
-  spec: { path: string; name: string };
+  /** The spec file as given to `check`, its model's name, and a hash of the file's source. */
+  spec: { path: string; name: string; sha256?: string };
   params: Params;
+  /** The environment of an actor protocol (unbounded knobs are null). */
+  environment?: Record<string, number | boolean | null>;
   strategy: string;
+  /** How to re-run a random search that found this trace. */
+  random?: { seed: number; path?: string };
   property: { name: string; kind: string };
   faults: FaultCounts;
   initial: { index: number; state: unknown; clocks?: TraceStep['clocks'] };
@@ -38,8 +43,11 @@ export interface Trace {
 /** Where a trace came from: what the check was run on. */
 export interface TraceOrigin {
   specPath: string;
+  specSha256?: string;
   params: Params;
+  environment?: Record<string, number | boolean | null>;
   strategy: string;
+  random?: { seed: number; path?: string };
 }
 
 /** No faults: what a kernel model without a fault model reports. */
@@ -54,6 +62,12 @@ interface InjectsFaults<A> {
 
 function injectsFaults<A>(model: object): model is InjectsFaults<A> {
   return typeof (model as Partial<InjectsFaults<A>>).faultKind === 'function';
+}
+
+/** The labels of the fault actions along a path: what a violation needs. */
+export function faultLabels<S, A>(model: Model<S, A>, actions: readonly A[]): string[] {
+  if (!injectsFaults<A>(model)) return [];
+  return actions.filter((a) => model.faultKind(a) !== undefined).map((a) => describeAction(model, a));
 }
 
 /** The faults taken along a path, counted from its actions. */
@@ -88,9 +102,11 @@ export function traceOfPath<S, A>(
   return {
     format: 'faultline-trace',
     version: 1,
-    spec: { path: origin.specPath, name: model.name },
+    spec: { path: origin.specPath, name: model.name, ...(origin.specSha256 ? { sha256: origin.specSha256 } : {}) },
     params: origin.params,
+    ...(origin.environment ? { environment: origin.environment } : {}),
     strategy: origin.strategy,
+    ...(origin.random ? { random: origin.random } : {}),
     property,
     faults: faultsOf(model, path.actions),
     initial: withClocks({ index: path.initIndex, state: path.states[0] }),

@@ -47,5 +47,5 @@ export function isModel(value: unknown): value is Model<unknown, unknown> {
 export function describeAction<S, A>(model: Model<S, A>, action: A): string {
   if (model.describe) return model.describe(action);
   if (typeof action === 'string') return action;
-  return JSON.stringify(action);
+  return String(JSON.stringify(action));
 }

@@ -1,7 +1,10 @@
-import { checker, NondeterminismError, SpecError, type CheckResult, type Progress } from '../../checker/index.ts';
-import { describeFaults, renderText, traceOf, traceOfPath, type Trace } from '../../counterexamples/index.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { checker, minimizeFaults, NondeterminismError, SpecError, type CheckResult, type Progress } from '../../checker/index.ts';
+import { describeFaults, faultLabels, renderText, serializeTrace, traceOf, traceOfPath, type Trace } from '../../counterexamples/index.ts';
 import { BadInputError, ExitCode, SpecFailure } from '../errors.ts';
-import { isActorModel } from '../../specs/index.ts';
+import { encodeEnvironment, isActorModel } from '../../specs/index.ts';
+import { specHash } from './replay.ts';
 import { importSpec, modelOf } from '../load-spec.ts';
 import { formatParams, parseParams } from '../params.ts';
 import { applyEnvironment, type EnvironmentOptions } from '../environment-flags.ts';
@@ -15,6 +18,10 @@ export interface CheckOptions extends EnvironmentOptions {
   timeout?: number;
   json?: boolean;
   progress?: boolean;
+  /** `faults`: among violations, report one with the fewest faults, then the fewest steps. */
+  minimize?: string;
+  /** Write each violation's trace (.json) and report (.md) into this directory. */
+  out?: string;
 }
 
 const STRATEGIES = ['bfs', 'dfs'] as const;
@@ -35,6 +42,10 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
     throw new BadInputError(`--strategy ${options.strategy}: unknown strategy (use one of: ${STRATEGIES.join(', ')})`);
   }
   const strategy = options.strategy as Strategy;
+  if (options.minimize !== undefined && options.minimize !== 'faults') {
+    throw new BadInputError(`--minimize ${options.minimize}: unknown objective (use: --minimize faults)`);
+  }
+  if (options.minimize && strategy !== 'bfs') throw new BadInputError('--minimize faults needs --strategy bfs');
   const params = parseParams(options.param);
   const spec = await importSpec(specFile);
   const model = applyEnvironment(modelOf(spec, params), options, specFile);
@@ -50,7 +61,8 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
 
   let result: CheckResult<unknown, unknown>;
   try {
-    result = strategy === 'bfs' ? builder.bfs() : builder.dfs();
+    if (options.minimize === 'faults') result = minimizeFaults(model, builder.searchOptions());
+    else result = strategy === 'bfs' ? builder.bfs() : builder.dfs();
   } catch (error) {
     if (error instanceof NondeterminismError) throw new SpecFailure(specFile, error);
     if (error instanceof SpecError) {
@@ -62,8 +74,16 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
     if (tty) process.stderr.write('\r\x1b[K');
   }
 
-  const origin = { specPath: specFile, params, strategy };
+  const origin = {
+    specPath: specFile,
+    specSha256: specHash(spec.absolute),
+    params,
+    strategy,
+    ...(isActorModel(model) ? { environment: encodeEnvironment(model.environment) } : {}),
+  };
   const traces = result.violations.map((v) => traceOf(model, v, origin));
+  const needs = result.violations.map((v) => faultLabels(model, v.path.actions));
+  if (options.out) writeTraces(options.out, specFile, traces);
   if (options.json) {
     process.stdout.write(JSON.stringify(jsonResult(result, traces)) + '\n');
   } else {
@@ -75,7 +95,7 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
       ...(isActorModel(model) ? [`  network   ${model.describeEnvironment()}`] : []),
       '',
     ];
-    process.stdout.write(header.join('\n') + '\n' + humanResult(result, traces) + '\n');
+    process.stdout.write(header.join('\n') + '\n' + humanResult(result, traces, needs) + '\n');
   }
   return result.verdict === 'pass' ? ExitCode.pass : result.verdict === 'violation' ? ExitCode.violation : ExitCode.incomplete;
 }
@@ -89,7 +109,17 @@ function jsonResult(result: CheckResult<unknown, unknown>, traces: Trace[]): obj
   };
 }
 
-function humanResult(result: CheckResult<unknown, unknown>, traces: Trace[]): string {
+/** Writes `<spec>-<property>.json` for each violation into `dir`. */
+function writeTraces(dir: string, specFile: string, traces: Trace[]): void {
+  mkdirSync(dir, { recursive: true });
+  const base = path.basename(specFile).replace(/\.[cm]?[jt]s$/, '');
+  for (const trace of traces) {
+    const name = `${base}-${trace.property.name}`.replace(/[^\w.-]+/g, '-');
+    writeFileSync(path.join(dir, `${name}.json`), serializeTrace(trace));
+  }
+}
+
+function humanResult(result: CheckResult<unknown, unknown>, traces: Trace[], needs: string[][]): string {
   const s = result.stats;
   const rate = s.seconds > 0 ? ` (${count(Math.round(s.distinctStates / s.seconds))} states/s)` : '';
   const summary = `${count(s.distinctStates)} distinct states, ${count(s.generatedStates)} generated, depth ${s.depth}, ${s.seconds.toFixed(2)} s${rate}`;
@@ -101,9 +131,10 @@ function humanResult(result: CheckResult<unknown, unknown>, traces: Trace[]): st
     return `incomplete: stopped at ${why} before exploring every state; no violation found so far\n${summary}`;
   }
   return traces
-    .map((t) => {
+    .map((t, i) => {
       const steps = t.steps.length === 1 ? '1 step' : `${t.steps.length} steps`;
-      return `violation: ${t.property.kind} ${t.property.name} fails after ${steps} (${describeFaults(t.faults)})\n${summary}\n\n${renderText(t)}`;
+      const need = needs[i].length > 0 ? `\nneeds: ${needs[i].join('; ')}` : '';
+      return `violation: ${t.property.kind} ${t.property.name} fails after ${steps} (${describeFaults(t.faults)})${need}\n${summary}\n\n${renderText(t)}`;
     })
     .join('\n\n');
 }

@@ -91,3 +91,23 @@ export function describeEnvironment(env: Environment): string {
   }
   return parts.join(', ');
 }
+
+/** The environment as JSON (unbounded knobs become null), for trace files. */
+export function encodeEnvironment(env: Environment): Record<string, number | boolean | null> {
+  return Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, v === Infinity ? null : (v as number | boolean)]),
+  );
+}
+
+/** Reads an environment back from a trace file (null means unbounded). */
+export function decodeEnvironment(json: Record<string, unknown>): Partial<Environment> {
+  const env: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(json)) {
+    if (!(key in DEFAULT_ENVIRONMENT)) throw new Error(`unknown environment knob "${key}"`);
+    const expected = typeof DEFAULT_ENVIRONMENT[key as keyof Environment];
+    if (value === null && expected === 'number') env[key] = Infinity;
+    else if (typeof value === expected) env[key] = value;
+    else throw new Error(`environment.${key} must be a ${expected}, got ${JSON.stringify(value)}`);
+  }
+  return env as Partial<Environment>;
+}

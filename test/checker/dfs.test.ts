@@ -81,19 +81,14 @@ describe('dfs bounds and edge cases', () => {
     expect(checked).toEqual([0, 1, 2]);
   });
 
-  // BUG (checker/dfs.ts, open()): the cut is `stack.length >= maxDepth + 1`, but the state
-  // being opened is already `stack.length` steps deep, so DFS discovers, counts and checks
-  // states maxDepth + 1 steps away. On a 10-state chain with maxDepth 3, BFS reports
-  // 4 distinct / 4 generated / depth 4; DFS reports 5 distinct / 5 generated / depth 4.
-  it.fails('maxDepth N explores paths of at most N steps, as BFS does', () => {
+  it('maxDepth N explores paths of at most N steps, as BFS does', () => {
     const r = checker(chainModel(10)).maxDepth(3).dfs();
     expect(r.verdict).toBe('incomplete');
     expect(r.incomplete).toBe('max-depth');
     expect(r.stats).toMatchObject({ distinctStates: 4, generatedStates: 4, depth: 4 });
   });
 
-  // BUG (same cause): with maxDepth 2, DFS reports a violation 3 steps long.
-  it.fails('does not report a violation beyond maxDepth', () => {
+  it('does not report a violation beyond maxDepth', () => {
     const r = checker(chainModel(10, { invariants: { Not3: (s) => s.node !== 3 } }))
       .maxDepth(2)
       .dfs();
@@ -117,9 +112,7 @@ describe('dfs bounds and edge cases', () => {
     expect(c.stats).toMatchObject({ distinctStates: 3, depth: 3 });
   });
 
-  // BUG (checker/dfs.ts, same off-by-one as above): DFS expands the state at depth
-  // maxDepth, so on the cycle it generates 4 states where BFS, which stops there, generates 3.
-  it.fails('maxDepth that cuts nothing on a cycle: same generated count as BFS', () => {
+  it('maxDepth that cuts nothing on a cycle: same generated count as BFS', () => {
     const cycle: Graph = { nodes: 3, edges: [[0, 1], [1, 2], [2, 0]], inits: [0], bad: [] };
     expect(checker(graphModel(cycle)).maxDepth(2).bfs().stats.generatedStates).toBe(3);
     expect(checker(graphModel(cycle)).maxDepth(2).dfs().stats.generatedStates).toBe(3);
@@ -157,10 +150,7 @@ describe('dfs bounds and edge cases', () => {
     expect(r.stats).toMatchObject({ distinctStates: 1, generatedStates: 1, depth: 1 });
   });
 
-  // BUG (checker/dfs.ts): when an initial state other than the first violates an invariant,
-  // `x.depth = 1` overwrites the depth of the subtrees already explored. Here init 0 heads
-  // a 4-state chain (deepest stack 4), init 1 is bad: expected depth 4, actual depth 1.
-  it.fails('keeps the deepest stack when a later initial state is bad', () => {
+  it('keeps the deepest stack when a later initial state is bad', () => {
     const m = defineModel<{ node: number }, string>({
       name: 'two-inits',
       init: () => [{ node: 0 }, { node: 9 }],
