@@ -22,7 +22,7 @@
  * - PaidExactlyOnce (terminal): once all is quiet, the client holds a receipt and the card was
  *   charged exactly once. Holds while drops ≤ retries.
  */
-import { protocol, type ActorModel, type Envelope, type Environment, type Params, type WorldState } from '../specs/index.ts';
+import { protocol, type ActorModel, type Envelope, type Params, type WorldState } from '../specs/index.ts';
 
 interface Client {
   /** The attempt in progress: 1, then one more per retry. */
@@ -55,11 +55,11 @@ const KEY = 'pay-1';
 
 /** The payment protocol; `variant=naive-retry` drops the idempotency key. */
 export default function payments(params: Params = {}): ActorModel {
-  return build(params, {});
+  return build(params);
 }
 
-/** The protocol under `overrides`, with the round-trip timeout as its state constraint. */
-function build(params: Params, overrides: Partial<Environment>): ActorModel {
+/** The protocol, with the round-trip timeout as its state constraint. */
+function build(params: Params): ActorModel {
   const retries = Number(params.retries ?? 2);
   if (!Number.isInteger(retries) || retries < 0 || retries > 3) throw new Error(`retries must be an integer 0–3, got ${params.retries}`);
   const variant = String(params.variant ?? 'correct');
@@ -69,7 +69,7 @@ function build(params: Params, overrides: Partial<Environment>): ActorModel {
   const idempotent = variant === 'correct';
   const charge = (attempt: number): Msg => (idempotent ? { type: 'Charge', key: KEY, attempt } : { type: 'Charge', attempt });
 
-  const model = protocol<Msg>({
+  return protocol<Msg>({
     name: idempotent ? 'Payments' : `Payments/${variant}`,
     nodes: { client: 1, service: 1 },
     roles: {
@@ -114,14 +114,8 @@ function build(params: Params, overrides: Partial<Environment>): ActorModel {
         return c.paid ? w.node<Service>('service').ledger.length === 1 : c.attempt > retries;
       },
     },
-  }).configure({ params, environment: overrides });
-
-  const bounded = model.constraint;
-  return {
-    ...model,
-    constraint: (w) => (bounded === undefined || bounded(w)) && oneAttemptInFlight(w),
-    configure: (options) => build(options.params ?? params, { ...overrides, ...options.environment }),
-  };
+    constraint: (w) => oneAttemptInFlight(w.state),
+  });
 }
 
 /**

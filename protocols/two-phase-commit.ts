@@ -82,15 +82,10 @@ function addInOrder(ids: string[], id: string, order: readonly string[]): string
 
 /** Two-phase commit with `n` participants. */
 export default function twoPhaseCommit(params: Params = {}): ActorModel {
-  return build(params, {});
+  return build(params);
 }
 
-/**
- * The protocol under `overrides`. NoBlocking depends on whether crashed nodes may recover, which
- * a property cannot see in the world, so `configure` rebuilds the protocol with the environment
- * known (the CLI applies its flags through `configure`).
- */
-function build(params: Params, overrides: Partial<Environment>): ActorModel {
+function build(params: Params): ActorModel {
   const n = whole(params, 'n', 2, 1, 5);
   const retries = whole(params, 'retries', 1, 0, 3);
   const variant = String(params.variant ?? 'correct');
@@ -98,7 +93,6 @@ function build(params: Params, overrides: Partial<Environment>): ActorModel {
     throw new Error(`unknown variant "${variant}" (known: ${Object.keys(VARIANTS).join(', ')})`);
   }
   const durable = variant !== 'no-durable-decision';
-  const recoverable = overrides.recover === true;
 
   /** Records the decision, sends it to every participant not known to have it, arms the retransmission. */
   const decide = (c: Coordinator, outcome: Outcome, ctx: Context<Msg>): void => {
@@ -114,7 +108,7 @@ function build(params: Params, overrides: Partial<Environment>): ActorModel {
     else ctx.cancelTimer('retry');
   };
 
-  const model = protocol<Msg>({
+  return protocol<Msg>({
     name: `TwoPhaseCommit(n=${n})${durable ? '' : `/${variant}`}`,
     nodes: { coordinator: 1, participant: n },
     roles: {
@@ -194,11 +188,10 @@ function build(params: Params, overrides: Partial<Environment>): ActorModel {
       },
     },
     terminal: {
-      NoBlocking: (w) => (recoverable && w.crashed('coordinator')) || prepared(w).length === 0,
+      // A crashed coordinator that may recover is not blocking anyone yet.
+      NoBlocking: (w) => (w.environment.recover && w.crashed('coordinator')) || prepared(w).length === 0,
     },
-  }).configure({ params, environment: overrides });
-
-  return { ...model, configure: (options) => build(options.params ?? params, { ...overrides, ...options.environment }) };
+  });
 }
 
 /** The live participants still prepared (uncertain of the outcome). */

@@ -219,7 +219,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     configure: (options) => compile(def, options.params ?? params, { ...overrides, ...options.environment }),
     describeEnvironment: () => describeEnvironment(env),
     faultKind: (action) => FAULT_OF[action.kind],
-    world: (state) => new World(state, topology),
+    world: (state) => new World(state, topology, env),
     quiescent,
     clocks: (w) =>
       w.clock && { t: w.clock.t, local: Object.fromEntries(clocked.map((id) => [id, localNow(w, id)!])) },
@@ -330,16 +330,19 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
 
     // Bounds that are part of the model: time stops at maxTime; the network holds maxInFlight.
     constraint:
-      env.maxInFlight === Infinity && !timed(env)
+      env.maxInFlight === Infinity && !timed(env) && !def.constraint
         ? undefined
-        : (w) => w.net.length <= env.maxInFlight && (!w.clock || w.clock.t < env.maxTime),
+        : (w) =>
+            w.net.length <= env.maxInFlight &&
+            (!w.clock || w.clock.t < env.maxTime) &&
+            (!def.constraint || def.constraint(new World(w, topology, env))),
 
     invariants: {
       ...Object.fromEntries(
-        Object.entries(def.invariants ?? {}).map(([name, p]) => [name, (w: WorldState) => p(new World(w, topology))]),
+        Object.entries(def.invariants ?? {}).map(([name, p]) => [name, (w: WorldState) => p(new World(w, topology, env))]),
       ),
       ...Object.fromEntries(
-        Object.entries(def.terminal ?? {}).map(([name, p]) => [name, (w: WorldState) => !quiescent(w) || p(new World(w, topology))]),
+        Object.entries(def.terminal ?? {}).map(([name, p]) => [name, (w: WorldState) => !quiescent(w) || p(new World(w, topology, env))]),
       ),
     },
 

@@ -98,6 +98,8 @@ export interface ProtocolDefinition<M extends Message = Message> {
   invariants?: Record<string, WorldPredicate>;
   /** Must hold in every quiescent state: nothing but faults enabled (how blocking is expressed). */
   terminal?: Record<string, WorldPredicate>;
+  /** TLC's CONSTRAINT over the world: a state where it is false is checked but not expanded. */
+  constraint?: WorldPredicate;
   /** The environment's defaults for this protocol; CLI flags override them. */
   environment?: Partial<Environment>;
 }

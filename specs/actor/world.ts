@@ -1,3 +1,4 @@
+import type { Environment } from './environment.ts';
 import type { Topology } from './topology.ts';
 import type { Envelope, Message, NodeId } from './types.ts';
 import type { WorldState } from './world-state.ts';
@@ -8,6 +9,8 @@ export class World {
     /** The raw global state. */
     readonly state: WorldState,
     private readonly topology: Topology,
+    /** The environment in force (e.g. whether crashed nodes may recover). */
+    readonly environment: Environment,
   ) {}
 
   /** The local state of node `id`. */

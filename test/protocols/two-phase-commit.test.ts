@@ -146,10 +146,10 @@ describe('two-phase commit: parameters and CLI', () => {
     expect(() => twoPhaseCommit({ variant: 'nope' })).toThrow('unknown variant "nope" (known: no-durable-decision)');
   });
 
-  it('keeps configuring through the wrapper (params and environment)', () => {
+  it('environment overrides compose across configure calls; params reach the factory', () => {
     const m = twoPhaseCommit().configure({ environment: { crashes: 1 } }).configure({ environment: { recover: true } });
     expect(m.environment).toMatchObject({ crashes: 1, recover: true });
-    expect(m.configure({ params: { n: 1 } }).topology.ids).toEqual(['coordinator', 'participant']);
+    expect(twoPhaseCommit({ n: 1 }).topology.ids).toEqual(['coordinator', 'participant']);
   });
 
   it('describes itself for `faultline list`', () => {
