@@ -63,11 +63,13 @@ function isEmpty(v: unknown): boolean {
   return (Array.isArray(v) && v.length === 0) || (isRecord(v) && Object.keys(v).length === 0);
 }
 
-/** Every non-empty leaf of a state as a change from nothing: how an initial state is shown. */
+/**
+ * Every leaf of a state as a change from nothing: how an initial state is shown. Empty
+ * top-level fields (no messages in flight, no timers, nobody down) are left out.
+ */
 export function stateLeaves(state: unknown, path = ''): Change[] {
   if (isRecord(state) && Object.keys(state).length > 0) {
-    const keys = Object.keys(state).filter((k) => !isEmpty(state[k]));
-    if (keys.length === 0) return [{ path: path === '' ? '(state)' : path, kind: 'set', before: undefined, after: {} }];
+    const keys = Object.keys(state).filter((k) => path !== '' || !isEmpty(state[k]));
     return keys.sort().flatMap((k) => stateLeaves(state[k], join(path, k)));
   }
   return [{ path: path === '' ? '(state)' : path, kind: 'set', before: undefined, after: state }];
