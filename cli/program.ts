@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { check } from './commands/check.ts';
+import { report } from './commands/report.ts';
 import { list } from './commands/list.ts';
 import { history } from './commands/history.ts';
 import { replay } from './commands/replay.ts';
@@ -81,6 +82,16 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .argument('<trace>', 'a trace file (.json) from check --out or check --json')
     .option('--json', 'print one JSON object on stdout')
     .action(async (trace: string, options) => setExitCode(await replay(trace, options)));
+
+  program
+    .command('report')
+    .description('render a trace file for a review: text, Markdown with Mermaid, Mermaid, HTML or DOT')
+    .argument('<trace>', 'a trace file (.json) from check --out or check --json')
+    .option('-f, --format <name>', 'text, md, mermaid, html or dot', 'text')
+    .option('-o, --output <file>', 'write the report to this file instead of stdout')
+    .option('--state-graph', "with --format dot: the small model's whole state graph, the trace's path highlighted")
+    .option('--max-states <n>', 'with --state-graph: the most states drawn (default 500)', positiveInt('--max-states'))
+    .action(async (trace: string, options) => setExitCode(await report(trace, options)));
 
   program
     .command('list')
