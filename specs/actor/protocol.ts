@@ -35,6 +35,8 @@ export interface ActorModel extends Model<WorldState, ActorAction> {
   describeEnvironment(): string;
   /** Which fault an action injects, if any. */
   faultKind(action: ActorAction): FaultKind | undefined;
+  /** The handlers each role declares (read-only; for coverage reports), in declaration order. */
+  handlers(): DeclaredHandler[];
   /** `invariant` or `terminal`, per property name. */
   readonly propertyKinds: Record<string, 'invariant' | 'terminal'>;
   /** The property API over a state. */
@@ -43,6 +45,13 @@ export interface ActorModel extends Model<WorldState, ActorAction> {
   quiescent(state: WorldState): boolean;
   /** Global time and every clocked node's local clock, when the protocol is timed. */
   clocks(state: WorldState): { t: number; local: Record<NodeId, number> } | undefined;
+}
+
+/** A handler a role declares: `on.<name>`, `timers.<name>`, `onStart` or `onRecover`. */
+export interface DeclaredHandler {
+  role: string;
+  kind: 'message' | 'timer' | 'start' | 'recover';
+  name: string;
 }
 
 /** Marks models built by {@link protocol}. */
@@ -219,6 +228,13 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     configure: (options) => compile(def, options.params ?? params, { ...overrides, ...options.environment }),
     describeEnvironment: () => describeEnvironment(env),
     faultKind: (action) => FAULT_OF[action.kind],
+    handlers: () =>
+      Object.entries(def.roles).flatMap(([role, r]): DeclaredHandler[] => [
+        ...(r.onStart ? [{ role, kind: 'start' as const, name: 'onStart' }] : []),
+        ...Object.keys(r.on ?? {}).map((name) => ({ role, kind: 'message' as const, name })),
+        ...Object.keys(r.timers ?? {}).map((name) => ({ role, kind: 'timer' as const, name })),
+        ...(r.onRecover ? [{ role, kind: 'recover' as const, name: 'onRecover' }] : []),
+      ]),
     world: (state) => new World(state, topology, env),
     quiescent,
     clocks: (w) =>
