@@ -47,7 +47,8 @@ export class Exploration<S, A> {
   /** Enabled actions of a logged state, materialised so their indices are stable. */
   actionsOf(state: S, id: number): A[] {
     try {
-      return Array.from(this.model.actions(state));
+      const actions = this.model.actions(state);
+      return Array.isArray(actions) ? actions : Array.from(actions);
     } catch (error) {
       throw this.locate(new SpecError('actions', error), id);
     }

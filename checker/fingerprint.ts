@@ -166,8 +166,9 @@ function hashObject(v: Record<string, unknown>): void {
     const ka = r1;
     const kb = r2;
     hash(value);
-    a = (a + finalA(mixA(ka, r1))) | 0;
-    b = (b + finalB(mixB(kb, r2))) | 0;
+    // One finaliser per lane suffices: key and value hashes are already well mixed.
+    a = (a + finalA(ka ^ Math.imul(r1, 0x9e3779b1))) | 0;
+    b = (b + finalB(kb ^ Math.imul(r2, 0x85ebca77))) | 0;
     n++;
   }
   r1 = finalA(mixA(OBJ_A ^ n, a));
