@@ -22,6 +22,7 @@ const MERMAID_ENTITIES: Record<string, string> = {
   '→': '#8594;',
   '%': '#37;',
   '\\': '#92;',
+  '$': '#36;',
 };
 
 /**
@@ -30,7 +31,7 @@ const MERMAID_ENTITIES: Record<string, string> = {
  * Mermaid decodes after parsing, so they render as themselves.
  */
 export function mermaidText(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/[#;"&<>{}→%\\]/g, (c) => MERMAID_ENTITIES[c]!);
+  return text.replace(/\s+/g, ' ').replace(/[#;"&<>{}→%\\$]/g, (c) => MERMAID_ENTITIES[c]!);
 }
 
 const MERMAID_KEYWORDS = new Set(
@@ -73,7 +74,9 @@ export function mdText(text: string): string {
  * backticks inside, `|` escaped (GFM unescapes it inside code spans in tables), one line.
  */
 export function mdCode(text: string): string {
-  const body = text.replace(/\s+/g, ' ').replace(/\|/g, '\\|');
+  // GFM splits cells at a `|` not escaped by a backslash, before code spans are parsed; a
+  // `\` the text has before a `|` must itself be escaped so that it does not escape ours.
+  const body = text.replace(/\s+/g, ' ').replace(/(\\*)\|/g, (_, bs: string) => `${bs}${bs.length % 2 === 1 ? '\\' : ''}\\|`);
   const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   const pad = body.startsWith('`') || body.endsWith('`') || (body.startsWith(' ') && body.endsWith(' ') && body.trim() !== '') ? ' ' : '';

@@ -186,7 +186,7 @@ function panels(trace: Trace): string {
       const verdict = i === last ? `<p class="verdict">✗ ${esc(propertyText(trace))} is violated in this state</p>` : '';
       return (
         `<section class="panel" data-step="${i}"${i === last ? '' : ' hidden'}><h2>${title}</h2>` +
-        (clocks ? `<p class="clock">⏱ ${esc(clockText(clocks))}</p>` : '') +
+        (clocks ? `<p class="clock">time: ${esc(clockText(clocks))}</p>` : '') +
         `${verdict}${body}<details><summary>whole state ${i === 0 ? 'initially' : `after step ${i}`}</summary>` +
         `<pre>${esc(JSON.stringify(states[i], null, 2) ?? 'undefined')}</pre></details></section>`
       );
