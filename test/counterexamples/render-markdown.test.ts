@@ -43,7 +43,7 @@ const msg = (from: string, to: string, type: string, fields: Local = {}) => ({ f
  * a drop, a tick with drift, a timer, a partition and its heal, a duplicate, a crash and
  * a recovery.
  */
-export function everyKindTrace(): Trace {
+function everyKindTrace(): Trace {
   const w0: World = {
     nodes: { client: { tries: 1 }, server: { served: 0 } },
     timers: { client: { retry: 2 } },
@@ -84,7 +84,7 @@ export function everyKindTrace(): Trace {
 }
 
 /** A trace whose node ids and messages hold everything Mermaid and Markdown treat as syntax. */
-export function hostileTrace(): Trace {
+function hostileTrace(): Trace {
   const text = '"hi"; <script>alert(1)</script> #1 {x} → %% |pipe| `tick` *b* _i_ [l](u) $m$ back\\|slash';
   const nodes = { end: { v: text }, 'x-ray': { v: 1 }, 'a;b#c': {} };
   const base = { timers: {}, down: [], split: [], faults: {} };
