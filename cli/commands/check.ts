@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checker, minimizeFaults, NondeterminismError, SpecError, type CheckResult, type Progress } from '../../checker/index.ts';
-import { describeFaults, faultLabels, renderText, serializeTrace, traceOf, traceOfPath, type Trace } from '../../counterexamples/index.ts';
+import { describeFaults, faultLabels, renderMarkdown, renderText, serializeTrace, traceOf, traceOfPath, type Trace } from '../../counterexamples/index.ts';
 import { BadInputError, ExitCode, SpecFailure } from '../errors.ts';
 import { encodeEnvironment, isActorModel } from '../../specs/index.ts';
 import { specHash } from './replay.ts';
@@ -109,13 +109,14 @@ function jsonResult(result: CheckResult<unknown, unknown>, traces: Trace[]): obj
   };
 }
 
-/** Writes `<spec>-<property>.json` for each violation into `dir`. */
+/** Writes `<spec>-<property>.json` (the trace) and `.md` (its report) for each violation into `dir`. */
 function writeTraces(dir: string, specFile: string, traces: Trace[]): void {
   mkdirSync(dir, { recursive: true });
   const base = path.basename(specFile).replace(/\.[cm]?[jt]s$/, '');
   for (const trace of traces) {
     const name = `${base}-${trace.property.name}`.replace(/[^\w.-]+/g, '-');
     writeFileSync(path.join(dir, `${name}.json`), serializeTrace(trace));
+    writeFileSync(path.join(dir, `${name}.md`), renderMarkdown(trace));
   }
 }
 
@@ -125,7 +126,7 @@ function humanResult(result: CheckResult<unknown, unknown>, traces: Trace[], nee
   const summary = `${count(s.distinctStates)} distinct states, ${count(s.generatedStates)} generated, depth ${s.depth}, ${s.seconds.toFixed(2)} s${rate}`;
   if (result.verdict === 'pass') return `pass: every property holds in every reachable state\n${summary}`;
   if (result.verdict === 'incomplete') {
-    const why = { 'max-depth': 'the depth bound (--max-depth)', 'max-states': 'the state bound (--max-states)', timeout: 'the time limit (--timeout)' }[
+    const why = { 'max-depth': 'the depth bound (--max-depth)', 'max-states': 'the state bound (--max-states)', timeout: 'the time limit (--timeout)', random: 'the random walks (--runs), which prove nothing' }[
       result.incomplete ?? 'timeout'
     ];
     return `incomplete: stopped at ${why} before exploring every state; no violation found so far\n${summary}`;
