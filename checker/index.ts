@@ -13,6 +13,25 @@ export { replayPath, rebuildPath } from './path.ts';
 export type { Path } from './path.ts';
 export { SpecError, NondeterminismError } from './errors.ts';
 export type { SpecPhase } from './errors.ts';
-export type { CheckResult, SearchStats, Violation, IncompleteReason } from './result.ts';
+export type { CheckResult, SearchStats, Violation, IncompleteReason, RandomRun } from './result.ts';
 export type { SearchOptions, Progress } from './options.ts';
 export { minimizeFaults } from './minimize-faults.ts';
+export { random, modelOfResult, DEFAULT_RANDOM_DEPTH, DEFAULT_RANDOM_RUNS } from './random.ts';
+export type { RandomOptions } from './random.ts';
+export { shrinkPath, replayLabels } from './shrink.ts';
+export type { ShrinkOptions, LabelReplay } from './shrink.ts';
+export { buildGraph, stronglyConnected, fairnessOf, StateGraph, WEAK_FAIRNESS_OF_NEXT, EXPANDED, AT_BOUND, UNEXPLORED } from './graph.ts';
+export type { Fairness, GraphOptions, GraphParts, AnyGraph } from './graph.ts';
+export { checkLiveness, checkLivenessProperties, findLasso, livenessOf } from './liveness.ts';
+export type { Lasso, LassoQuery, LassoReason, LivenessResult, LivenessViolation, LivenessOptions } from './liveness.ts';
+export {
+  checkHistory,
+  defineHistoryModel,
+  registerModel,
+  casRegisterModel,
+  kvModel,
+  linearizable,
+  sequentiallyConsistent,
+  historyOfEvents,
+} from './history/index.ts';
+export type { SequentialModel, History, Operation, HistoryCheckResult } from './history/index.ts';

@@ -46,3 +46,4 @@ export type { JepsenEvent } from './formats/jepsen-events.ts';
 export { EdnReader } from './formats/edn.ts';
 export type { EdnValue } from './formats/edn.ts';
 export { printEdn } from './formats/print-edn.ts';
+export { linearizable, sequentiallyConsistent, historyOfEvents } from './properties.ts';

@@ -1,6 +1,7 @@
 import { clonePlain, freezePlain } from './plain-data.ts';
 import type { Topology } from './topology.ts';
 import type { Context, Envelope, Message, NodeId } from './types.ts';
+import type { HistoryEvent } from './world-state.ts';
 
 /** What one run of a handler did. */
 export interface Effects {
@@ -12,6 +13,8 @@ export interface Effects {
   timers: Record<string, number | true>;
   /** The value picked at each `choose`, in order. */
   chosen: unknown[];
+  /** Client history events recorded by `invoke`/`respond`, in order. */
+  events: HistoryEvent[];
 }
 
 /** A handler threw: the message names the node and the handler. */
@@ -28,6 +31,7 @@ const IMPOSSIBLE = Symbol('impossible branch');
 class HandlerContext implements Context<Message> {
   readonly sends: Envelope[] = [];
   readonly chosen: unknown[] = [];
+  readonly events: HistoryEvent[] = [];
   readonly arities: number[] = [];
   timers: Record<string, number | true>;
 
@@ -40,6 +44,8 @@ class HandlerContext implements Context<Message> {
     readonly sender: NodeId | undefined,
     private readonly script: readonly number[],
     private readonly localNow: number | undefined,
+    /** The input of this node's operation in flight, if any. */
+    private pending: unknown,
   ) {
     this.timers = timers;
   }
@@ -92,6 +98,18 @@ class HandlerContext implements Context<Message> {
     return options[pick];
   }
 
+  invoke(input: unknown): void {
+    if (this.pending !== undefined) throw new Error(`invoke(${JSON.stringify(input)}): ${this.self} already has an operation in flight`);
+    this.pending = input;
+    this.events.push({ kind: 'invoke', client: this.self, input: freezePlain(clonePlain(input)) });
+  }
+
+  respond(input: unknown, output: unknown): void {
+    if (this.pending === undefined) throw new Error(`respond(${JSON.stringify(input)}, …): ${this.self} has no operation in flight`);
+    this.pending = undefined;
+    this.events.push({ kind: 'respond', client: this.self, output: freezePlain(clonePlain(output)) });
+  }
+
   peers(role: string): NodeId[] {
     return this.nodes(role).filter((id) => id !== this.self);
   }
@@ -111,6 +129,8 @@ export interface HandlerCall {
   timers: Record<string, number | true>;
   /** This node's local clock, when the environment has clocks. */
   now?: number;
+  /** The input of the node's operation in flight, if any. */
+  pending?: unknown;
   /** The sender of the message being handled, for `reply`. */
   sender?: NodeId;
   /** For error messages: "participant-1's Prepare handler". */
@@ -128,11 +148,11 @@ export function runHandler(call: HandlerCall): Effects[] {
   const outcomes: Effects[] = [];
   let script: number[] = [];
   for (;;) {
-    const ctx = new HandlerContext(call.topology, call.node, role, index, call.timers, call.sender, script, call.now);
+    const ctx = new HandlerContext(call.topology, call.node, role, index, call.timers, call.sender, script, call.now, call.pending);
     const draft = clonePlain(call.local);
     try {
       const returned = call.body(draft, ctx);
-      outcomes.push({ local: returned === undefined ? draft : returned, sends: ctx.sends, timers: ctx.timers, chosen: ctx.chosen });
+      outcomes.push({ local: returned === undefined ? draft : returned, sends: ctx.sends, timers: ctx.timers, chosen: ctx.chosen, events: ctx.events });
     } catch (error) {
       if (error !== IMPOSSIBLE) throw new HandlerError(call.where, error);
     }

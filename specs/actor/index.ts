@@ -3,7 +3,7 @@ export type { ActorModel, ActorAction, FaultKind, DeclaredHandler } from './prot
 export { DEFAULT_ENVIRONMENT, describeEnvironment, encodeEnvironment, decodeEnvironment } from './environment.ts';
 export type { Environment } from './environment.ts';
 export { World } from './world.ts';
-export type { WorldState } from './world-state.ts';
+export type { WorldState, HistoryEvent } from './world-state.ts';
 export type { Topology } from './topology.ts';
 export type {
   NodeId,

@@ -7,6 +7,7 @@ import { topologyOf, type Topology } from './topology.ts';
 import type { Envelope, Message, NodeId, ProtocolDefinition, RoleDefinition } from './types.ts';
 import { World } from './world.ts';
 import type { BudgetedFault, WorldState } from './world-state.ts';
+import { actorFairness, consensusView, mapLiveness, type ConsensusView, type LivenessProperty } from './liveness.ts';
 
 /** The kinds of fault a trace counts. */
 export type FaultKind = 'drops' | 'dups' | 'crashes' | 'recoveries' | 'partitions';
@@ -45,6 +46,12 @@ export interface ActorModel extends Model<WorldState, ActorAction> {
   quiescent(state: WorldState): boolean;
   /** Global time and every clocked node's local clock, when the protocol is timed. */
   clocks(state: WorldState): { t: number; local: Record<NodeId, number> } | undefined;
+  /** Weak fairness of deliveries, timers, ticks and heals (faults are never forced). */
+  readonly fairness: typeof actorFairness;
+  /** The protocol's liveness properties, over states. */
+  readonly liveness: Record<string, LivenessProperty<WorldState>>;
+  /** The protocol's consensus declaration, when it has one (for `faultline flp`). */
+  readonly consensus: ConsensusView<WorldState, ActorAction> | undefined;
 }
 
 /** A handler a role declares: `on.<name>`, `timers.<name>`, `onStart` or `onRecover`. */
@@ -147,7 +154,19 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     const timers = { ...w.timers };
     if (Object.keys(fx.timers).length === 0) delete timers[node];
     else timers[node] = fx.timers;
-    return { ...w, nodes: { ...w.nodes, [node]: fx.local }, timers, net };
+    const next: WorldState = { ...w, nodes: { ...w.nodes, [node]: fx.local }, timers, net };
+    if (fx.events.length > 0) next.history = [...(w.history ?? []), ...fx.events];
+    return next;
+  };
+
+  /** The input of `node`'s operation in flight: its last history event, if an invoke. */
+  const pendingOf = (w: WorldState, node: NodeId): unknown => {
+    const events = w.history ?? [];
+    for (let i = events.length - 1; i >= 0; i--) {
+      const e = events[i];
+      if (e.client === node) return e.kind === 'invoke' ? e.input : undefined;
+    }
+    return undefined;
   };
 
   /** Runs a handler at `node` on world `w`: one successor per combination of choices. */
@@ -158,7 +177,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     body: (draft: any, ctx: any) => unknown,
     sender?: NodeId,
   ): { result: WorldState; chosen: unknown[] }[] =>
-    runHandler({ topology, node, local: w.nodes[node], timers: w.timers[node] ?? {}, now: localNow(w, node), sender, where, body }).map((fx) => ({
+    runHandler({ topology, node, local: w.nodes[node], timers: w.timers[node] ?? {}, now: localNow(w, node), pending: pendingOf(w, node), sender, where, body }).map((fx) => ({
       result: apply(w, node, fx),
       chosen: fx.chosen,
     }));
@@ -363,6 +382,11 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     },
 
     describe: describeAction,
+    fairness: actorFairness,
+    liveness: Object.fromEntries(
+      Object.entries(def.liveness ?? {}).map(([name, p]) => [name, mapLiveness(p, (w: WorldState) => new World(w, topology, env))]),
+    ),
+    consensus: def.consensus && consensusView(def.consensus, topology, timed(env)),
   };
   return model;
 }

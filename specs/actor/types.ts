@@ -1,6 +1,7 @@
 import type { Params } from '../model.ts';
 import type { Environment } from './environment.ts';
 import type { World } from './world.ts';
+import type { ConsensusDeclaration, LivenessProperty } from './liveness.ts';
 
 /** A node's id: the role name for a single node (`coordinator`), else `role-i` (`participant-2`). */
 export type NodeId = string;
@@ -44,6 +45,13 @@ export interface Context<M extends Message = Message> {
   cancelTimer(name: string): void;
   /** This node's local clock: global time plus its offset (needs clocks). */
   now(): number;
+  /**
+   * Records that this node, as a client, invoked operation `input` (for history properties
+   * such as linearizability). A node has at most one operation in flight.
+   */
+  invoke(input: unknown): void;
+  /** Records the response to this node's operation in flight. */
+  respond(input: unknown, output: unknown): void;
   /** Nondeterministic choice: the checker explores every option. No options: this branch does not happen. */
   choose<T>(options: readonly T[]): T;
   /** The ids of the nodes of `role`, this one excluded. */
@@ -102,4 +110,8 @@ export interface ProtocolDefinition<M extends Message = Message> {
   constraint?: WorldPredicate;
   /** The environment's defaults for this protocol; CLI flags override them. */
   environment?: Partial<Environment>;
+  /** `eventually(p)` / `leadsTo(p, q)` over the world, checked under weak fairness (lasso counterexamples). */
+  liveness?: Record<string, LivenessProperty<World>>;
+  /** For `faultline flp`: each node's decision (and input) in a consensus protocol. */
+  consensus?: ConsensusDeclaration;
 }

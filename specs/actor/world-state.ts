@@ -20,6 +20,13 @@ export interface WorldState {
   split: NodeId[];
   /** Global time and each clocked node's offset (absent when untimed; offsets absent without skew). */
   clock?: { t: number; offsets?: Record<NodeId, number> };
+  /** Client operations as they happened (absent until a handler calls `ctx.invoke`). */
+  history?: HistoryEvent[];
   /** Faults taken so far, only for the kinds with a finite, non-zero budget. */
   faults: Partial<Record<BudgetedFault, number>>;
 }
+
+/** One event of a client history: an operation invoked, or its response. */
+export type HistoryEvent =
+  | { kind: 'invoke'; client: NodeId; input: unknown }
+  | { kind: 'respond'; client: NodeId; output: unknown };
