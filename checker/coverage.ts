@@ -1,0 +1,320 @@
+/**
+ * Coverage: what a search exercised, and what it never reached. A wrapper around a Model
+ * (the search engines are untouched) counts, for each kind of step, the distinct states
+ * it was taken from; for actor protocols per handler, message type and fault kind, and
+ * for every property the states it was checked in. Handlers, message types and faults
+ * never reached usually mean the bounds are too small for a pass to mean much.
+ *
+ * Counting: a strategy expands each distinct state once, as one object, so a count is
+ * bumped at most once per source state object (a WeakMap of identities, no fingerprinting):
+ * `states` is the number of distinct states a step was taken from; `transitions` counts
+ * every step generated. Rebuilding a counterexample's path replays it and may add at most
+ * its length. onStart handlers count the initial states they built.
+ */
+import { describeAction, isActorModel, type ActorAction, type ActorModel, type FaultKind, type Model } from '../specs/index.ts';
+
+/** How often something happened. */
+export interface CoverageCount {
+  /** Distinct states from which it happened at least once. */
+  states: number;
+  /** Steps generated, duplicates included. */
+  transitions: number;
+}
+
+export interface HandlerCoverage extends CoverageCount {
+  role: string;
+  kind: 'message' | 'timer' | 'start' | 'recover';
+  name: string;
+  /** `client.on.Pong`, `client.timers.retry`, `client.onStart`, `client.onRecover`. */
+  label: string;
+}
+
+export interface MessageCoverage {
+  type: string;
+  delivered: CoverageCount;
+  dropped: CoverageCount;
+  duplicated: CoverageCount;
+}
+
+export interface FaultCoverage extends CoverageCount {
+  kind: FaultKind;
+}
+
+export interface PropertyCoverage {
+  name: string;
+  kind: 'invariant' | 'terminal';
+  /** States the property was evaluated in (for terminal properties: quiescent states). */
+  states: number;
+}
+
+export interface CoverageReport {
+  /** What the counts mean. */
+  counting: 'distinct-states';
+  /** Actor protocols: per role and handler. */
+  handlers?: HandlerCoverage[];
+  /** Actor protocols: per message type. */
+  messages?: MessageCoverage[];
+  /** Actor protocols: per fault kind the environment allows. */
+  faults?: FaultCoverage[];
+  /** Kernel models: per action (its `type`/`kind` field, or its label). */
+  actions?: ({ action: string } & CoverageCount)[];
+  properties: PropertyCoverage[];
+  /** What the search never reached. */
+  neverReached: { handlers: string[]; messages: string[]; faults: FaultKind[]; properties: string[] };
+}
+
+export interface CoverageOptions {
+  /** Message types the spec declares (e.g. from the linter's reading of its types), beyond those its handlers name. */
+  messageTypes?: readonly string[];
+}
+
+/** A source state: the counters already bumped for it. */
+interface Source {
+  counted: Counter[];
+}
+
+/** A counter bumped at most once per source state. */
+class Counter implements CoverageCount {
+  states = 0;
+  transitions = 0;
+  bump(source: Source): void {
+    this.transitions++;
+    if (!source.counted.includes(this)) {
+      source.counted.push(this);
+      this.states++;
+    }
+  }
+  toJSON(): CoverageCount {
+    return { states: this.states, transitions: this.transitions };
+  }
+}
+
+const FAULT_KINDS: FaultKind[] = ['drops', 'dups', 'crashes', 'recoveries', 'partitions'];
+
+/** The fault kinds an actor model's environment allows. */
+function enabledFaults(m: ActorModel): FaultKind[] {
+  const env = m.environment;
+  const on: Record<FaultKind, boolean> = {
+    drops: env.maxDrops > 0,
+    dups: env.maxDups > 0,
+    crashes: env.crashes > 0,
+    recoveries: env.crashes > 0 && env.recover,
+    partitions: env.partitions > 0 && m.topology.ids.length > 1,
+  };
+  return FAULT_KINDS.filter((k) => on[k]);
+}
+
+function actionKey(model: Model<unknown, unknown>, a: unknown): string {
+  if (typeof a === 'string') return a;
+  if (a !== null && typeof a === 'object') {
+    const tagged = a as { type?: unknown; kind?: unknown };
+    if (typeof tagged.type === 'string') return tagged.type;
+    if (typeof tagged.kind === 'string') return tagged.kind;
+  }
+  return describeAction(model, a);
+}
+
+/**
+ * Wraps `model` to count what a search over it exercises. Search the returned `model`;
+ * call `report()` when the search is done.
+ */
+export function withCoverage<S, A>(model: Model<S, A>, options: CoverageOptions = {}): { model: Model<S, A>; report(): CoverageReport } {
+  const counters = new Map<string, Counter>();
+  const counter = (key: string): Counter => {
+    let c = counters.get(key);
+    if (!c) counters.set(key, (c = new Counter()));
+    return c;
+  };
+  // A record per source state, by identity: a strategy expands each distinct state once, as
+  // one object (DFS comes back to it between steps, so the record outlives one run of steps).
+  const objectSources = new WeakMap<object, Source>();
+  const valueSources = new Map<unknown, Source>();
+  let last: unknown = undefined;
+  let epoch: Source = { counted: [] };
+  const sourceOf = (state: unknown): Source => {
+    if (state === last) return epoch;
+    last = state;
+    const table = typeof state === 'object' && state !== null ? objectSources : valueSources;
+    let source = table.get(state as object);
+    if (source === undefined) table.set(state as object, (source = { counted: [] }));
+    return (epoch = source);
+  };
+  let initialStates: number | undefined;
+  const checked = new Map<string, number>();
+
+  const actor = isActorModel(model) ? (model as unknown as ActorModel) : undefined;
+  const roleOf = (node: string): string => actor!.topology.node.get(node)?.role ?? node;
+  const declared = actor?.handlers() ?? [];
+  const recovers = new Set(declared.filter((h) => h.kind === 'recover').map((h) => h.role));
+
+  const count = (state: S, action: A): void => {
+    sourceOf(state);
+    if (!actor) {
+      counter(`action:${actionKey(model as Model<unknown, unknown>, action)}`).bump(epoch);
+      return;
+    }
+    const a = action as unknown as ActorAction;
+    switch (a.kind) {
+      case 'deliver':
+        counter(`message:${roleOf(a.envelope.to)}:${a.envelope.msg.type}`).bump(epoch);
+        counter(`delivered:${a.envelope.msg.type}`).bump(epoch);
+        break;
+      case 'drop':
+        counter(`dropped:${a.envelope.msg.type}`).bump(epoch);
+        break;
+      case 'duplicate':
+        counter(`duplicated:${a.envelope.msg.type}`).bump(epoch);
+        break;
+      case 'timer':
+        counter(`timer:${roleOf(a.node)}:${a.timer}`).bump(epoch);
+        break;
+      case 'recover':
+        if (recovers.has(roleOf(a.node))) counter(`recover:${roleOf(a.node)}:onRecover`).bump(epoch);
+        break;
+      default:
+        counter(`event:${a.kind}`).bump(epoch);
+    }
+    const fault = actor.faultKind(a);
+    if (fault) counter(`fault:${fault}`).bump(epoch);
+  };
+
+  // Terminal properties are checked only in quiescent states: count those.
+  const kinds = actor?.propertyKinds ?? {};
+  let quiescentOf: unknown = undefined;
+  let quiescent = false;
+  const invariants = Object.fromEntries(
+    Object.entries(model.invariants ?? {}).map(([name, holds]) => [
+      name,
+      (s: S): boolean => {
+        if (kinds[name] === 'terminal') {
+          if (s !== quiescentOf) {
+            quiescentOf = s;
+            quiescent = actor!.quiescent(s as never);
+          }
+          if (quiescent) checked.set(name, (checked.get(name) ?? 0) + 1);
+        } else {
+          checked.set(name, (checked.get(name) ?? 0) + 1);
+        }
+        return holds(s);
+      },
+    ]),
+  );
+
+  const wrapped: Model<S, A> = {
+    ...model,
+    init() {
+      const states = Array.from(model.init());
+      initialStates ??= states.length; // replays call init() again
+      return states;
+    },
+    next(state, action) {
+      count(state, action);
+      return model.next(state, action);
+    },
+    ...(model.invariants ? { invariants } : {}),
+  };
+
+  const report = (): CoverageReport => {
+    const properties: PropertyCoverage[] = Object.keys(model.invariants ?? {}).map((name) => ({
+      name,
+      kind: kinds[name] === 'terminal' ? 'terminal' : 'invariant',
+      states: checked.get(name) ?? 0,
+    }));
+    const neverReached: CoverageReport['neverReached'] = {
+      handlers: [],
+      messages: [],
+      faults: [],
+      properties: properties.filter((p) => p.states === 0).map((p) => `${p.kind} ${p.name}`),
+    };
+    if (!actor) {
+      const actions = [...counters]
+        .filter(([k]) => k.startsWith('action:'))
+        .map(([k, c]) => ({ action: k.slice('action:'.length), ...c.toJSON() }));
+      return { counting: 'distinct-states', actions, properties, neverReached };
+    }
+    const zero = (): CoverageCount => ({ states: 0, transitions: 0 });
+    const get = (key: string): CoverageCount => counters.get(key)?.toJSON() ?? zero();
+    const populated = new Set([...actor.topology.byRole].filter(([, ids]) => ids.length > 0).map(([role]) => role));
+
+    const handlers: HandlerCoverage[] = declared.map((h) => {
+      const label = h.kind === 'message' ? `${h.role}.on.${h.name}` : h.kind === 'timer' ? `${h.role}.timers.${h.name}` : `${h.role}.${h.name}`;
+      const c = h.kind === 'start' ? (populated.has(h.role) ? { states: initialStates ?? 0, transitions: initialStates ?? 0 } : zero()) : get(`${h.kind}:${h.role}:${h.name}`);
+      return { ...h, label, ...c };
+    });
+    neverReached.handlers = handlers.filter((h) => h.states === 0).map((h) => h.label);
+
+    const types = new Set<string>(options.messageTypes ?? []);
+    for (const h of declared) if (h.kind === 'message') types.add(h.name);
+    for (const key of counters.keys()) {
+      const m = /^(delivered|dropped|duplicated):(.*)$/.exec(key);
+      if (m) types.add(m[2]);
+    }
+    const messages: MessageCoverage[] = [...types].map((type) => ({
+      type,
+      delivered: get(`delivered:${type}`),
+      dropped: get(`dropped:${type}`),
+      duplicated: get(`duplicated:${type}`),
+    }));
+    neverReached.messages = messages.filter((m) => m.delivered.states === 0).map((m) => m.type);
+
+    const faults: FaultCoverage[] = enabledFaults(actor).map((kind) => ({ kind, ...get(`fault:${kind}`) }));
+    neverReached.faults = faults.filter((f) => f.transitions === 0).map((f) => f.kind);
+    return { counting: 'distinct-states', handlers, messages, faults, properties, neverReached };
+  };
+
+  return { model: wrapped, report };
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+function table(rows: string[][], indent = '    '): string[] {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => indent + r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd());
+}
+
+/** The coverage report as text, for `check --coverage`. */
+export function renderCoverage(report: CoverageReport): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const out: string[] = ['coverage (counts are distinct states a step was taken from)'];
+  if (report.handlers) {
+    out.push('  handlers');
+    out.push(...table(report.handlers.map((h) => [h.label, plural(h.states, 'state')])));
+  }
+  if (report.messages && report.messages.length > 0) {
+    out.push('  messages');
+    out.push(
+      ...table([
+        ['type', 'delivered', 'dropped', 'duplicated'],
+        ...report.messages.map((m) => [m.type, n(m.delivered.states), n(m.dropped.states), n(m.duplicated.states)]),
+      ]),
+    );
+  }
+  if (report.faults) {
+    out.push(
+      report.faults.length === 0
+        ? '  faults: none allowed by the environment'
+        : `  faults: ${report.faults.map((f) => `${f.kind} injected ${plural(f.transitions, 'time')} (from ${plural(f.states, 'state')})`).join(', ')}`,
+    );
+  }
+  if (report.actions) {
+    out.push('  actions');
+    out.push(...(report.actions.length === 0 ? ['    (none taken)'] : table(report.actions.map((a) => [a.action, plural(a.states, 'state')]))));
+  }
+  if (report.properties.length > 0) {
+    out.push('  properties');
+    out.push(
+      ...table(report.properties.map((p) => [`${p.kind} ${p.name}`, p.kind === 'terminal' ? `checked in ${plural(p.states, 'quiescent state')}` : `checked in ${plural(p.states, 'state')}`])),
+    );
+  }
+  const never = report.neverReached;
+  const missed = [
+    ...never.handlers.map((h) => `handler ${h}`),
+    ...never.messages.map((m) => `message ${m} (never delivered)`),
+    ...never.faults.map((f) => `fault ${f}`),
+    ...never.properties.map((p) => `${p} (never checked)`),
+  ];
+  out.push(missed.length === 0 ? '  never reached: nothing' : `  never reached (bounds too small?): ${missed.join('; ')}`);
+  return out.join('\n');
+}
