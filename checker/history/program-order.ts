@@ -5,7 +5,7 @@ import { END, type PreparedOp, type SearchOrder } from './search.ts';
  * that must be linearized in invocation order; real time between processes is ignored. An
  * unknown-outcome operation forms a chain of its own: it may take effect any time after the
  * known-outcome operation its process invoked before it (or never), and does not hold back the
- * operations its process invoked after it.
+ * operations its process invoked after it. Candidates are tried known-outcome first, in invocation order.
  */
 export function programOrder(ops: readonly PreparedOp[]): SearchOrder {
   const chains: number[][] = [];
@@ -37,22 +37,43 @@ export function programOrder(ops: readonly PreparedOp[]): SearchOrder {
   const head = new Int32Array(chains.length);
   const done = new Uint8Array(ops.length);
   const enabled = (c: number): boolean => head[c] < chains[c].length && (after[c] === -1 || done[after[c]] === 1);
-  const from = (c: number): number => {
-    for (; c < chains.length; c++) if (enabled(c)) return c;
-    return END;
+  // Candidates are tried known-outcome first, then earliest invocation first: the order things
+  // really happened in is the likeliest to be a valid one, and an unknown-outcome operation is
+  // only worth placing where a later observation needs it. Rebuilt after each lift/unlift.
+  let candidates: number[] = [];
+  let stale = true;
+  const list = (): number[] => {
+    if (stale) {
+      candidates = [];
+      for (let c = 0; c < chains.length; c++) if (enabled(c)) candidates.push(c);
+      candidates.sort((a, b) => {
+        const x = ops[chains[a][head[a]]];
+        const y = ops[chains[b][head[b]]];
+        return Number(!x.known) - Number(!y.known) || x.call - y.call || a - b;
+      });
+      stale = false;
+    }
+    return candidates;
   };
+  // Cursor: a position in the candidate list.
+  const at = (i: number): number => (i < list().length ? i : END);
   return {
-    start: () => from(0),
-    next: (cursor) => from(cursor + 1),
-    opAt: (cursor) => chains[cursor][head[cursor]],
+    start: () => at(0),
+    next: (cursor) => at(cursor + 1),
+    opAt: (cursor) => {
+      const c = list()[cursor];
+      return chains[c][head[c]];
+    },
     lift(op) {
       head[chainOf[op]]++;
       done[op] = 1;
+      stale = true;
     },
     unlift(op) {
       head[chainOf[op]]--;
       done[op] = 0;
+      stale = true;
     },
-    after: (op) => from(chainOf[op] + 1),
+    after: (op) => at(list().indexOf(chainOf[op]) + 1),
   };
 }

@@ -176,8 +176,12 @@ export function searchLinearization(
   const stackOp: number[] = [];
   const stackSid: number[] = [];
   // The longest partial linearization, and how much of it is still a prefix of the stack.
+  // "Longest" counts known-outcome operations, and ends with one: trailing unknown-outcome
+  // operations explain nothing.
   const longest: number[] = [];
   let common = 0;
+  let knownDepth = 0;
+  let bestKnown = 0;
 
   let sid = intern(model.init());
   remember(sid);
@@ -196,7 +200,10 @@ export function searchLinearization(
       const op = stackOp.pop()!;
       sid = stackSid.pop()!;
       flip(op);
-      if (ops[op].known) remaining++;
+      if (ops[op].known) {
+        remaining++;
+        knownDepth--;
+      }
       order.unlift(op);
       if (stackOp.length < common) common = stackOp.length;
       cursor = order.after(op);
@@ -219,7 +226,8 @@ export function searchLinearization(
           if (!allStates) return { kind: 'ok' };
           finalStates.add(sid);
         }
-        if (stackOp.length > longest.length) {
+        if (ops[op].known && ++knownDepth > bestKnown) {
+          bestKnown = knownDepth;
           longest.length = common;
           for (let i = common; i < stackOp.length; i++) longest.push(stackOp[i]);
           common = stackOp.length;
