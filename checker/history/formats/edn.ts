@@ -141,7 +141,8 @@ export class EdnReader {
       if (this.discard()) continue;
       const key = this.readForm();
       while (this.discard());
-      if (this.peek() === '}') this.fail(`a value for map key ${printEdn(key)}`, '"}"');
+      const next = this.peek();
+      if (next === '}' || next === '') this.fail(`a value for map key ${printEdn(key)}`, next === '' ? 'end of input' : '"}"');
       map.set(key, this.readForm());
     }
   }
