@@ -1,0 +1,186 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { bfs, dfs } from '../../checker/index.ts';
+import { faultsOf } from '../../counterexamples/index.ts';
+import type { ActorModel, Environment, WorldState } from '../../specs/index.ts';
+import quorumKv, { about, noStaleRead } from '../../protocols/quorum-kv.ts';
+
+const NONE = { drops: 0, dups: 0, crashes: 0, recoveries: 0, partitions: 0 };
+
+function check(model: ActorModel, environment: Partial<Environment> = {}) {
+  const configured = model.configure({ environment });
+  const result = bfs(configured);
+  const v = result.violations[0];
+  return {
+    result,
+    labels: v ? v.path.actions.map((a) => configured.describe!(a)) : [],
+    faults: v ? faultsOf(configured, v.path.actions) : undefined,
+  };
+}
+
+describe('quorum-kv n=3 w=2 r=2 (W+R>N)', () => {
+  it('is named after its quorums and has a writer, a reader and 3 replicas', () => {
+    const model = quorumKv();
+    expect(model.name).toBe('QuorumKV(n=3, w=2, r=2)');
+    expect(model.topology.ids).toEqual(['writer', 'reader', 'replica-1', 'replica-2', 'replica-3']);
+  });
+
+  it.each([
+    { flags: 'no faults (reordering only)', env: {}, distinct: 3331, generated: 10260, depth: 14 },
+    { flags: '--loss', env: { maxDrops: Infinity }, distinct: 18378, generated: 96863, depth: 13 },
+    { flags: '--max-dups 1', env: { maxDups: 1 }, distinct: 45496, generated: 176859, depth: 16 },
+    { flags: '--crashes 1 --recover', env: { crashes: 1, recover: true }, distinct: 30344, generated: 117607, depth: 15 },
+    { flags: '--max-drops 1 --crashes 1 --recover', env: { maxDrops: 1, crashes: 1, recover: true }, distinct: 87518, generated: 415243, depth: 15 },
+  ])('NoStaleRead holds with $flags: $distinct distinct, $generated generated, depth $depth', ({ env, distinct, generated, depth }) => {
+    const { result } = check(quorumKv(), env);
+    expect(result.verdict).toBe('pass');
+    expect(result.violations).toEqual([]);
+    expect(result.stats).toMatchObject({ distinctStates: distinct, generatedStates: generated, depth });
+  });
+
+  it('NoStaleRead holds with two writes (writes=2)', () => {
+    const { result } = check(quorumKv({ writes: 2 }));
+    expect(result.verdict).toBe('pass');
+    expect(result.stats).toMatchObject({ distinctStates: 95463, generatedStates: 373661, depth: 20 });
+  });
+
+  it('DFS reaches the same states as BFS with no faults', () => {
+    const r = dfs(quorumKv());
+    expect(r.verdict).toBe('pass');
+    expect(r.stats).toMatchObject({ distinctStates: 3331, generatedStates: 10260 });
+  });
+});
+
+describe('quorum-kv with W+R≤N reads stale', () => {
+  it('n=3 w=1 r=1: a read after a completed write returns null, in 5 steps and no fault', () => {
+    const { result, labels, faults } = check(quorumKv({ n: 3, w: 1, r: 1 }));
+    expect(result.verdict).toBe('violation');
+    expect(result.violations[0].property).toBe('NoStaleRead');
+    expect(labels).toEqual([
+      'deliver Write(version=1, value=v1) writer→replica-1',
+      'deliver Ack(version=1) replica-1→writer',
+      'timer read @reader',
+      'deliver Read reader→replica-2',
+      'deliver ReadReply(version=0, value=null) replica-2→reader',
+    ]);
+    expect(faults).toEqual(NONE);
+    expect(result.stats).toMatchObject({ distinctStates: 159, generatedStates: 280, depth: 6 });
+    expect(result.violations[0].path.states.at(-1)!.history).toEqual([
+      { kind: 'invoke', client: 'writer', input: { f: 'write', value: 'v1' } },
+      { kind: 'respond', client: 'writer', output: null },
+      { kind: 'invoke', client: 'reader', input: { f: 'read' } },
+      { kind: 'respond', client: 'reader', output: null },
+    ]);
+  });
+
+  it('n=3 w=1 r=2: the read quorum misses the one replica written, in 7 steps', () => {
+    const { result, labels, faults } = check(quorumKv({ n: 3, w: 1, r: 2 }));
+    expect(result.verdict).toBe('violation');
+    expect(result.violations[0].property).toBe('NoStaleRead');
+    expect(labels).toEqual([
+      'deliver Write(version=1, value=v1) writer→replica-1',
+      'deliver Ack(version=1) replica-1→writer',
+      'timer read @reader',
+      'deliver Read reader→replica-2',
+      'deliver Read reader→replica-3',
+      'deliver ReadReply(version=0, value=null) replica-2→reader',
+      'deliver ReadReply(version=0, value=null) replica-3→reader',
+    ]);
+    expect(faults).toEqual(NONE);
+    expect(result.stats).toMatchObject({ distinctStates: 821, generatedStates: 1900, depth: 8 });
+  });
+
+  it('n=3 w=2 r=1: the one replica read was not written, in 7 steps', () => {
+    const { result, labels, faults } = check(quorumKv({ n: 3, w: 2, r: 1 }));
+    expect(result.verdict).toBe('violation');
+    expect(result.violations[0].property).toBe('NoStaleRead');
+    expect(labels).toEqual([
+      'deliver Write(version=1, value=v1) writer→replica-1',
+      'deliver Ack(version=1) replica-1→writer',
+      'deliver Write(version=1, value=v1) writer→replica-2',
+      'deliver Ack(version=1) replica-2→writer',
+      'timer read @reader',
+      'deliver Read reader→replica-3',
+      'deliver ReadReply(version=0, value=null) replica-3→reader',
+    ]);
+    expect(faults).toEqual(NONE);
+    expect(result.stats).toMatchObject({ distinctStates: 582, generatedStates: 1441, depth: 8 });
+  });
+
+  it('n=4 w=2 r=2 (W+R=N): disjoint quorums, in 9 steps', () => {
+    const { result, labels, faults } = check(quorumKv({ n: 4, w: 2, r: 2 }));
+    expect(result.verdict).toBe('violation');
+    expect(labels).toEqual([
+      'deliver Write(version=1, value=v1) writer→replica-1',
+      'deliver Ack(version=1) replica-1→writer',
+      'deliver Write(version=1, value=v1) writer→replica-2',
+      'deliver Ack(version=1) replica-2→writer',
+      'timer read @reader',
+      'deliver Read reader→replica-3',
+      'deliver Read reader→replica-4',
+      'deliver ReadReply(version=0, value=null) replica-3→reader',
+      'deliver ReadReply(version=0, value=null) replica-4→reader',
+    ]);
+    expect(faults).toEqual(NONE);
+    expect(result.stats).toMatchObject({ distinctStates: 7251, generatedStates: 24633, depth: 10 });
+  });
+
+  it('CLI: --param n=3 --param w=1 --param r=1 exits 1 with the 5-step stale read', () => {
+    const run = spawnSync(
+      'node',
+      ['bin/faultline.js', 'check', 'protocols/quorum-kv.ts', '--param', 'n=3', '--param', 'w=1', '--param', 'r=1', '--json'],
+      { encoding: 'utf8' },
+    );
+    expect(run.status).toBe(1);
+    const out = JSON.parse(run.stdout);
+    expect(out.result).toBe('violation');
+    expect(out.stats).toMatchObject({ distinctStates: 159, generatedStates: 280, depth: 6 });
+    expect(out.violations[0]).toMatchObject({ property: 'NoStaleRead', length: 5, faults: NONE });
+  });
+});
+
+describe('NoStaleRead', () => {
+  const holds = (history: WorldState['history']) => {
+    const model = quorumKv();
+    const [init] = [...model.init()];
+    return noStaleRead(model.world({ ...init, history }));
+  };
+  const write = (value: string) => [
+    { kind: 'invoke' as const, client: 'writer', input: { f: 'write', value } },
+    { kind: 'respond' as const, client: 'writer', output: null },
+  ];
+
+  it('allows a read concurrent with the write to return the old value', () => {
+    expect(
+      holds([
+        { kind: 'invoke', client: 'reader', input: { f: 'read' } },
+        ...write('v1'),
+        { kind: 'respond', client: 'reader', output: null },
+      ]),
+    ).toBe(true);
+  });
+
+  it('requires a read that begins after a completed write to return it or newer', () => {
+    const read = (output: string | null) => [
+      { kind: 'invoke' as const, client: 'reader', input: { f: 'read' } },
+      { kind: 'respond' as const, client: 'reader', output },
+    ];
+    expect(holds([...write('v1'), ...read('v1')])).toBe(true);
+    expect(holds([...write('v1'), ...read(null)])).toBe(false);
+    expect(holds([...write('v1'), { kind: 'invoke', client: 'writer', input: { f: 'write', value: 'v2' } }, ...read('v2')])).toBe(true);
+    expect(holds([...write('v1'), ...write('v2'), ...read('v1')])).toBe(false);
+  });
+});
+
+describe('quorum-kv params', () => {
+  it('about lists the params and no variants', () => {
+    expect(Object.keys(about.params)).toEqual(['n', 'w', 'r', 'writes']);
+    expect(about.variants).toEqual({});
+  });
+
+  it('rejects bad quorums and unknown variants with a clear error', () => {
+    expect(() => quorumKv({ n: 3, w: 4 })).toThrow('quorum-kv: w must be an integer 1–3, got 4');
+    expect(() => quorumKv({ r: 0 })).toThrow('quorum-kv: r must be an integer 1–3, got 0');
+    expect(() => quorumKv({ variant: 'sloppy' })).toThrow('quorum-kv: unknown variant "sloppy"');
+  });
+});
