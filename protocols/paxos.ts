@@ -64,7 +64,7 @@ export const about = {
   params: {
     acceptors: 'number of acceptors (default 3)',
     proposers: 'number of proposers, each proposing its own value (default 2)',
-    rounds: 'ballots each proposer may begin (default 1; 2 multiplies the state space by hundreds)',
+    rounds: 'ballots each proposer may begin (default 1; each more multiplies the state space: use random search there)',
   },
   variants: {
     'forget-promise': 'the promise is volatile: after crash-recovery an acceptor votes below its promise, two values are chosen (needs --crashes 1 --recover)',
