@@ -18,6 +18,7 @@
  * with no fault at all, only reordering.
  */
 import { protocol, type Params, type World } from '../specs/index.ts';
+import { linearizable, registerModel } from '../checker/index.ts';
 
 /** A replica's local state (persistent). */
 export interface Replica {
@@ -56,7 +57,9 @@ export const about = {
     r: 'answers a read waits for, 1–n (default 2)',
     writes: 'values the writer writes one after the other (default 1)',
   },
-  variants: {},
+  variants: {
+    linearizable: 'two readers and a linearizability check: without read repair a read can see the new value and a later read the old one, even with W+R>N',
+  },
 };
 
 /** The value written at `version`: v1, v2, … (null at version 0). */
@@ -101,7 +104,9 @@ export function noStaleRead(w: World): boolean {
 /** The quorum register with `n` replicas, write quorum `w` and read quorum `r`. */
 export default function quorumKv(params: Params = {}) {
   const variant = String(params.variant ?? 'correct');
-  if (variant !== 'correct') throw new Error(`quorum-kv: unknown variant "${variant}" (it has none: use n, w and r)`);
+  if (variant !== 'correct' && variant !== 'linearizable') throw new Error(`quorum-kv: unknown variant "${variant}" (known: linearizable)`);
+  const checkLinearizable = variant === 'linearizable';
+  const readers = checkLinearizable ? 2 : 1;
   const n = whole(params, 'n', 3, 1, 9);
   const w = whole(params, 'w', 2, 1, n);
   const r = whole(params, 'r', 2, 1, n);
@@ -117,7 +122,7 @@ export default function quorumKv(params: Params = {}) {
 
   return protocol<Msg>({
     name: `QuorumKV(n=${n}, w=${w}, r=${r}${writes === 1 ? '' : `, writes=${writes}`})`,
-    nodes: { writer: 1, reader: 1, replica: n },
+    nodes: { writer: 1, reader: readers, replica: n },
     roles: {
       writer: {
         init: { version: 0, acks: [] } satisfies Writer,
@@ -181,6 +186,7 @@ export default function quorumKv(params: Params = {}) {
     },
     invariants: {
       NoStaleRead: noStaleRead,
+      ...(checkLinearizable ? { Linearizable: linearizable(registerModel()) } : {}),
     },
   });
 }

@@ -184,3 +184,27 @@ describe('quorum-kv params', () => {
     expect(() => quorumKv({ variant: 'sloppy' })).toThrow('quorum-kv: unknown variant "sloppy"');
   });
 });
+
+describe('quorum-kv variant linearizable: W+R>N without read repair is not linearizable', () => {
+  it('a read sees the new value, a later read the old one, while the write is in flight', () => {
+    const model = quorumKv({ variant: 'linearizable' });
+    const result = bfs(model);
+    expect(result.verdict).toBe('violation');
+    expect(result.stats).toMatchObject({ distinctStates: 102558, generatedStates: 374699, depth: 12 });
+    const [v] = result.violations;
+    expect(v.property).toBe('Linearizable');
+    expect(v.path.actions.map((a) => model.describe!(a))).toEqual([
+      'deliver Write(version=1, value=v1) writer→replica-1',
+      'timer read @reader-1',
+      'deliver Read reader-1→replica-1',
+      'deliver Read reader-1→replica-2',
+      'deliver ReadReply(version=1, value=v1) replica-1→reader-1',
+      'deliver ReadReply(version=0, value=null) replica-2→reader-1',
+      'timer read @reader-2',
+      'deliver Read reader-2→replica-2',
+      'deliver Read reader-2→replica-3',
+      'deliver ReadReply(version=0, value=null) replica-2→reader-2',
+      'deliver ReadReply(version=0, value=null) replica-3→reader-2',
+    ]);
+  });
+});
