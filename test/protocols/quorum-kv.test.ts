@@ -173,9 +173,9 @@ describe('NoStaleRead', () => {
 });
 
 describe('quorum-kv params', () => {
-  it('about lists the params and no variants', () => {
+  it('about lists the params and the linearizable variant', () => {
     expect(Object.keys(about.params)).toEqual(['n', 'w', 'r', 'writes']);
-    expect(about.variants).toEqual({});
+    expect(Object.keys(about.variants)).toEqual(['linearizable']);
   });
 
   it('rejects bad quorums and unknown variants with a clear error', () => {
