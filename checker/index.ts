@@ -35,3 +35,5 @@ export {
   historyOfEvents,
 } from './history/index.ts';
 export type { SequentialModel, History, Operation, HistoryCheckResult } from './history/index.ts';
+export { exploreValency, valencies, showValency } from './valency.ts';
+export type { ConsensusSpec, FlpReport, FlpRun, FlpStep, FlpOptions, InitialConfiguration, Valency } from './valency.ts';

@@ -4,6 +4,7 @@ import { report } from './commands/report.ts';
 import { list } from './commands/list.ts';
 import { history } from './commands/history.ts';
 import { replay } from './commands/replay.ts';
+import { flp } from './commands/flp.ts';
 
 function positiveInt(flag: string) {
   return (raw: string): number => {
@@ -92,6 +93,18 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--state-graph', "with --format dot: the small model's whole state graph, the trace's path highlighted")
     .option('--max-states <n>', 'with --state-graph: the most states drawn (default 500)', positiveInt('--max-states'))
     .action(async (trace: string, options) => setExitCode(await report(trace, options)));
+
+  environmentFlags(
+    program
+      .command('flp')
+      .description('walk a consensus protocol through the FLP argument: valency, bivalent and critical configurations, one crash, verdict')
+      .argument('<spec>', 'a protocol that declares consensus: { decided, input? }')
+      .option('-p, --param <key=value>', 'a spec parameter (repeatable)', collect, [])
+      .option('--max-states <n>', 'stop after this many distinct states', positiveInt('--max-states'))
+      .option('--timeout <seconds>', 'stop after this many seconds', positiveNumber('--timeout'))
+      .option('--json', 'print one JSON object on stdout')
+      .option('--md', 'print Markdown (with Mermaid diagrams) for design reviews'),
+  ).action(async (spec: string, options) => setExitCode(await flp(spec, options)));
 
   program
     .command('list')

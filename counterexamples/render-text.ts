@@ -50,7 +50,14 @@ export function describeFaults(f: FaultCounts): string {
   return parts.length === 0 ? 'no faults' : parts.join(', ');
 }
 
-/** A trace as terminal text: one step a line, with what changed in the state. */
+/** The last line of a lasso: where the loop goes back to, or that the run stays put. */
+function loopLine(start: number, steps: number): string {
+  const at = start === 0 ? 'the initial state' : `the state after step ${start}`;
+  if (start >= steps) return `  ⟲ forever: the run stays in ${at} (no fair step is left to take)`;
+  return `  ↺ back to ${at}: steps ${start + 1}–${steps} repeat forever`;
+}
+
+/** A trace as terminal text: one step a line, with what changed in the state; a lasso's loop is marked ↻. */
 export function renderText(trace: Trace): string {
   const width = Math.max('initial state'.length, ...trace.steps.map((s) => s.label.length));
   const number = String(trace.steps.length).length;
@@ -65,9 +72,14 @@ export function renderText(trace: Trace): string {
   };
   row(0, 'initial state', stateLeaves(trace.initial.state), trace.initial.clocks);
   let previous = trace.initial.state;
+  const loop = trace.loop?.start;
   trace.steps.forEach((step, i) => {
+    const first = lines.length;
     row(i + 1, step.label, stateDiff(previous, step.state), step.clocks);
+    // Lasso: the loop's steps carry a ↻ in the margin.
+    if (loop !== undefined && i >= loop) lines[first] = '↻' + lines[first].slice(1);
     previous = step.state;
   });
+  if (loop !== undefined) lines.push(loopLine(loop, trace.steps.length));
   return lines.join('\n');
 }

@@ -38,6 +38,12 @@ export interface Trace {
   faults: FaultCounts;
   initial: { index: number; state: unknown; clocks?: TraceStep['clocks'] };
   steps: TraceStep[];
+  /**
+   * A lasso (liveness counterexample): the loop runs from state `start` (after `start`
+   * steps; 0 = the initial state) through the last step and back to it, forever. When
+   * `start` equals the number of steps the run stays in its last state forever.
+   */
+  loop?: { start: number };
 }
 
 /** Where a trace came from: what the check was run on. */
@@ -84,7 +90,10 @@ export function faultsOf<S, A>(model: Model<S, A>, actions: readonly A[]): Fault
 /** Turns a violation's path into a trace. */
 export function traceOf<S, A>(model: Model<S, A>, violation: Violation<S, A>, origin: TraceOrigin): Trace {
   const kind = (injectsFaults<A>(model) && model.propertyKinds?.[violation.property]) || violation.kind;
-  return traceOfPath(model, violation.path, { name: violation.property, kind }, origin);
+  const trace = traceOfPath(model, violation.path, { name: violation.property, kind }, origin);
+  // A liveness violation is a lasso: keep where its loop starts.
+  const loop = (violation as { loop?: { start: number } }).loop;
+  return loop ? { ...trace, loop: { start: loop.start } } : trace;
 }
 
 /** Turns any path into a trace, e.g. the path to a state where the spec threw. */

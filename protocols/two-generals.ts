@@ -58,3 +58,61 @@ export default function twoGenerals(params: Params = {}) {
     },
   });
 }
+
+/** One execution of {@link indistinguishability}: its steps, each general's local history, who attacks. */
+export interface GeneralsExecution {
+  steps: string[];
+  /** Each general's successive local states (a new entry only when it changes). */
+  history: Record<string, General[]>;
+  attack: Record<string, boolean>;
+}
+
+/**
+ * The indistinguishability view of the shortest violation, for `rounds` messengers: the
+ * execution that loses the last messenger (one drop) and its twin that delivers it. The
+ * general who sent the last messenger has the same local history in both — it cannot tell
+ * them apart — and attacks in both; its peer attacks only in the twin.
+ */
+export function indistinguishability(params: Params = {}): {
+  sender: string;
+  lossy: GeneralsExecution;
+  twin: GeneralsExecution;
+  sameHistory: boolean;
+  text: string;
+} {
+  const model = twoGenerals(params).configure({ environment: { maxDrops: 1 } });
+  const rounds = Number(params.rounds ?? 2);
+  const generals = model.topology.ids;
+  const run = (lose: boolean): GeneralsExecution => {
+    let state = Array.from(model.init())[0];
+    const steps: string[] = [];
+    const history = Object.fromEntries(generals.map((g) => [g, [state.nodes[g] as General]]));
+    for (let n = 1; n <= rounds; n++) {
+      const kind = lose && n === rounds ? 'drop' : 'deliver';
+      const action = Array.from(model.actions(state)).find(
+        (a) => a.kind === kind && (a.envelope.msg as Messenger).n === n,
+      )!;
+      state = model.next(state, action)!;
+      steps.push(model.describe!(action));
+      for (const g of generals) {
+        const local = state.nodes[g] as General;
+        if (JSON.stringify(local) !== JSON.stringify(history[g].at(-1))) history[g].push(local);
+      }
+    }
+    return { steps, history, attack: Object.fromEntries(generals.map((g) => [g, (state.nodes[g] as General).attack])) };
+  };
+  const lossy = run(true);
+  const twin = run(false);
+  const sender = rounds % 2 === 1 ? 'general-A' : 'general-B';
+  const sameHistory = JSON.stringify(lossy.history[sender]) === JSON.stringify(twin.history[sender]);
+  const show = (e: GeneralsExecution, name: string): string[] => [
+    `${name}: ${e.steps.join('; ')}`,
+    ...generals.map((g) => `  ${g}: ${e.history[g].map((l) => JSON.stringify(l)).join(' → ')}${e.attack[g] ? '  (attacks)' : ''}`),
+  ];
+  const text = [
+    ...show(lossy, 'with the last messenger lost'),
+    ...show(twin, 'with it delivered'),
+    `${sender} ${sameHistory ? 'has the same local history in both: it cannot tell them apart, and attacks in both' : 'can tell them apart'}`,
+  ].join('\n');
+  return { sender, lossy, twin, sameHistory, text };
+}

@@ -2,3 +2,5 @@ export { defineModel, isModel, describeAction } from './model.ts';
 export type { Model, Params, ModelFactory } from './model.ts';
 export { canonicalJson } from './canonical.ts';
 export * from './actor/index.ts';
+export { eventually, leadsTo, mapLiveness, actorFairness, actingNode, consensusView } from './actor/liveness.ts';
+export type { LivenessProperty, ConsensusDeclaration, ConsensusView } from './actor/liveness.ts';

@@ -5,6 +5,7 @@ import { describeFaults, faultLabels, renderMarkdown, renderText, serializeTrace
 import { BadInputError, ExitCode, SpecFailure } from '../errors.ts';
 import { encodeEnvironment, isActorModel } from '../../specs/index.ts';
 import { specHash } from './replay.ts';
+import { withLiveness } from './flp.ts';
 import { importSpec, modelOf } from '../load-spec.ts';
 import { formatParams, parseParams } from '../params.ts';
 import { applyEnvironment, type EnvironmentOptions } from '../environment-flags.ts';
@@ -73,6 +74,7 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
   } finally {
     if (tty) process.stderr.write('\r\x1b[K');
   }
+  result = withLiveness(result, model, options);
 
   const origin = {
     specPath: specFile,
