@@ -30,10 +30,13 @@ export function renderMermaid(trace: Trace): string {
     out('participant system');
     const changes = changesOf(trace);
     trace.steps.forEach((step, i) => {
+      if (trace.loop && i === trace.loop.start) out('loop forever');
       const diff = changes[i + 1].map(changeText);
       const shown = diff.length > NOTE_CHANGES ? [...diff.slice(0, NOTE_CHANGES - 1), `… ${diff.length - NOTE_CHANGES + 1} more`] : diff;
       out(`Note over system: ${[`${i + 1}. ${step.label}`, ...shown].map(mermaidText).join('<br/>')}`);
     });
+    if (trace.loop && trace.loop.start < trace.steps.length) out('end');
+    else if (trace.loop) out('Note over system: ⟲ stays here forever');
     out(`Note over system: ${end}`);
     return lines.join('\n');
   }
@@ -52,7 +55,14 @@ export function renderMermaid(trace: Trace): string {
   const note = (where: string, text: string): void => out(`Note over ${where || 'system'}: ${mermaidText(text)}`);
   if (trace.initial.clocks) note(everyone, `start: ${clockText(trace.initial.clocks)}`);
 
+  // A lasso: the steps after state `loop.start` repeat forever (a Mermaid `loop` block).
+  const loopStart = trace.loop?.start;
+  let looping = false;
   for (const e of timeline.events) {
+    if (loopStart !== undefined && !looping && e.step > loopStart) {
+      out('loop forever');
+      looping = true;
+    }
     const n = `${e.step}. `;
     switch (e.kind) {
       case 'deliver':
@@ -91,6 +101,8 @@ export function renderMermaid(trace: Trace): string {
         break;
     }
   }
+  if (looping) out('end');
+  else if (loopStart !== undefined) note(everyone, '⟲ stays here forever: nothing fair is left to do');
   out(`Note over ${everyone || 'system'}: ${end}`);
   return lines.join('\n');
 }
