@@ -8,8 +8,9 @@
  * Counting: a strategy expands each distinct state once, as one object, so a count is
  * bumped at most once per source state object (a WeakMap of identities, no fingerprinting):
  * `states` is the number of distinct states a step was taken from; `transitions` counts
- * every step generated. Rebuilding a counterexample's path replays it and may add at most
- * its length. onStart handlers count the initial states they built.
+ * every step generated. Each run from init() is tallied apart (a counterexample's path is
+ * rebuilt by replaying it; --minimize runs one search per fault budget): the report is the
+ * largest run's. onStart handlers count the initial states they built.
  */
 import { describeAction, isActorModel, type ActorAction, type ActorModel, type FaultKind, type Model } from '../specs/index.ts';
 
@@ -119,10 +120,19 @@ function actionKey(model: Model<unknown, unknown>, a: unknown): string {
  * call `report()` when the search is done.
  */
 export function withCoverage<S, A>(model: Model<S, A>, options: CoverageOptions = {}): { model: Model<S, A>; report(): CoverageReport } {
-  const counters = new Map<string, Counter>();
+  // One tally per run from init(): the search, then any replay that rebuilds a counterexample's
+  // path (or, with --minimize, one search per fault budget). The report is the largest run's.
+  interface Tally {
+    counters: Map<string, Counter>;
+    checked: Map<string, number>;
+    initialStates: number;
+    work: number;
+  }
+  const tallies: Tally[] = [];
+  let tally: Tally = { counters: new Map(), checked: new Map(), initialStates: 0, work: 0 };
   const counter = (key: string): Counter => {
-    let c = counters.get(key);
-    if (!c) counters.set(key, (c = new Counter()));
+    let c = tally.counters.get(key);
+    if (!c) tally.counters.set(key, (c = new Counter()));
     return c;
   };
   // A record per source state, by identity: a strategy expands each distinct state once, as
@@ -139,8 +149,6 @@ export function withCoverage<S, A>(model: Model<S, A>, options: CoverageOptions 
     if (source === undefined) table.set(state as object, (source = { counted: [] }));
     return (epoch = source);
   };
-  let initialStates: number | undefined;
-  const checked = new Map<string, number>();
 
   const actor = isActorModel(model) ? (model as unknown as ActorModel) : undefined;
   const roleOf = (node: string): string => actor!.topology.node.get(node)?.role ?? node;
@@ -149,6 +157,7 @@ export function withCoverage<S, A>(model: Model<S, A>, options: CoverageOptions 
 
   const count = (state: S, action: A): void => {
     sourceOf(state);
+    tally.work++;
     if (!actor) {
       counter(`action:${actionKey(model as Model<unknown, unknown>, action)}`).bump(epoch);
       return;
@@ -191,10 +200,11 @@ export function withCoverage<S, A>(model: Model<S, A>, options: CoverageOptions 
             quiescentOf = s;
             quiescent = actor!.quiescent(s as never);
           }
-          if (quiescent) checked.set(name, (checked.get(name) ?? 0) + 1);
+          if (quiescent) tally.checked.set(name, (tally.checked.get(name) ?? 0) + 1);
         } else {
-          checked.set(name, (checked.get(name) ?? 0) + 1);
+          tally.checked.set(name, (tally.checked.get(name) ?? 0) + 1);
         }
+        tally.work++;
         return holds(s);
       },
     ]),
@@ -204,7 +214,8 @@ export function withCoverage<S, A>(model: Model<S, A>, options: CoverageOptions 
     ...model,
     init() {
       const states = Array.from(model.init());
-      initialStates ??= states.length; // replays call init() again
+      tally = { counters: new Map(), checked: new Map(), initialStates: states.length, work: states.length };
+      tallies.push(tally);
       return states;
     },
     next(state, action) {
@@ -215,6 +226,7 @@ export function withCoverage<S, A>(model: Model<S, A>, options: CoverageOptions 
   };
 
   const report = (): CoverageReport => {
+    const { counters, checked, initialStates } = tallies.reduce((best, t) => (t.work > best.work ? t : best), tally);
     const properties: PropertyCoverage[] = Object.keys(model.invariants ?? {}).map((name) => ({
       name,
       kind: kinds[name] === 'terminal' ? 'terminal' : 'invariant',
@@ -238,7 +250,7 @@ export function withCoverage<S, A>(model: Model<S, A>, options: CoverageOptions 
 
     const handlers: HandlerCoverage[] = declared.map((h) => {
       const label = h.kind === 'message' ? `${h.role}.on.${h.name}` : h.kind === 'timer' ? `${h.role}.timers.${h.name}` : `${h.role}.${h.name}`;
-      const c = h.kind === 'start' ? (populated.has(h.role) ? { states: initialStates ?? 0, transitions: initialStates ?? 0 } : zero()) : get(`${h.kind}:${h.role}:${h.name}`);
+      const c = h.kind === 'start' ? (populated.has(h.role) ? { states: initialStates, transitions: initialStates } : zero()) : get(`${h.kind}:${h.role}:${h.name}`);
       return { ...h, label, ...c };
     });
     neverReached.handlers = handlers.filter((h) => h.states === 0).map((h) => h.label);
@@ -269,18 +281,26 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
+/** Rows as aligned columns: the first left-aligned, numbers right-aligned, a trailing unit left. */
 function table(rows: string[][], indent = '    '): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => indent + r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd());
+  const right = (i: number): boolean => i > 0 && rows.every((r, j) => /^[\d,]+$/.test(r[i]) || (j === 0 && rows.length > 1 && !/^[\d,]+$/.test(r[i]) && rows.slice(1).every((x) => /^[\d,]+$/.test(x[i]))));
+  return rows.map((r) => indent + r.map((cell, i) => (right(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd());
 }
 
-/** The coverage report as text, for `check --coverage`. */
-export function renderCoverage(report: CoverageReport): string {
+/**
+ * The coverage report as text, for `check --coverage`. `stopped` names why the search ended
+ * early (a violation, a bound): the counts then cover only what it explored.
+ */
+export function renderCoverage(report: CoverageReport, stopped?: string): string {
   const n = (x: number): string => x.toLocaleString('en-US');
-  const out: string[] = ['coverage (counts are distinct states a step was taken from)'];
+  const unit = (x: number, one: string): string => (x === 1 ? one : `${one}s`);
+  const out: string[] = [
+    `coverage (counts are distinct states a step was taken from${stopped ? `; only the states explored before the ${stopped} stopped the search` : ''})`,
+  ];
   if (report.handlers) {
     out.push('  handlers');
-    out.push(...table(report.handlers.map((h) => [h.label, plural(h.states, 'state')])));
+    out.push(...table(report.handlers.map((h) => [h.label, n(h.states), unit(h.states, 'state')])));
   }
   if (report.messages && report.messages.length > 0) {
     out.push('  messages');
@@ -292,20 +312,17 @@ export function renderCoverage(report: CoverageReport): string {
     );
   }
   if (report.faults) {
-    out.push(
-      report.faults.length === 0
-        ? '  faults: none allowed by the environment'
-        : `  faults: ${report.faults.map((f) => `${f.kind} injected ${plural(f.transitions, 'time')} (from ${plural(f.states, 'state')})`).join(', ')}`,
-    );
+    out.push(report.faults.length === 0 ? '  faults: none allowed by the environment' : '  faults');
+    out.push(...(report.faults.length === 0 ? [] : table(report.faults.map((f) => [f.kind, n(f.transitions), `injected, from ${plural(f.states, 'state')}`]))));
   }
   if (report.actions) {
     out.push('  actions');
-    out.push(...(report.actions.length === 0 ? ['    (none taken)'] : table(report.actions.map((a) => [a.action, plural(a.states, 'state')]))));
+    out.push(...(report.actions.length === 0 ? ['    (none taken)'] : table(report.actions.map((a) => [a.action, n(a.states), unit(a.states, 'state')]))));
   }
   if (report.properties.length > 0) {
-    out.push('  properties');
+    out.push('  properties (states checked)');
     out.push(
-      ...table(report.properties.map((p) => [`${p.kind} ${p.name}`, p.kind === 'terminal' ? `checked in ${plural(p.states, 'quiescent state')}` : `checked in ${plural(p.states, 'state')}`])),
+      ...table(report.properties.map((p) => [`${p.kind} ${p.name}`, n(p.states), p.kind === 'terminal' ? unit(p.states, 'quiescent state') : unit(p.states, 'state')])),
     );
   }
   const never = report.neverReached;
@@ -315,6 +332,6 @@ export function renderCoverage(report: CoverageReport): string {
     ...never.faults.map((f) => `fault ${f}`),
     ...never.properties.map((p) => `${p} (never checked)`),
   ];
-  out.push(missed.length === 0 ? '  never reached: nothing' : `  never reached (bounds too small?): ${missed.join('; ')}`);
+  out.push(missed.length === 0 ? '  never reached: nothing' : `  never reached${stopped ? '' : ' (bounds too small?)'}: ${missed.join('; ')}`);
   return out.join('\n');
 }

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { check } from './commands/check.ts';
+import { lint } from './commands/lint.ts';
 import { report } from './commands/report.ts';
 import { list } from './commands/list.ts';
 import { history } from './commands/history.ts';
@@ -74,8 +75,17 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'print one JSON object on stdout')
     .option('--progress', 'report progress on stderr even when it is not a terminal')
     .option('--minimize <objective>', '"faults": the violation with the fewest injected faults, then the fewest steps')
-    .option('--out <dir>', "write each violation's trace file into this directory");
+    .option('--out <dir>', "write each violation's trace file into this directory")
+    .option('--no-lint', 'check even when faultline lint finds errors in the spec')
+    .option('--coverage', 'report the handlers, messages, faults and properties the search reached, and those it never did');
   environmentFlags(checkCommand).action(async (spec: string, options) => setExitCode(await check(spec, options)));
+
+  program
+    .command('lint')
+    .description('static checks of spec files: nondeterminism, hidden state, mutation, message coverage (exit 1: errors)')
+    .argument('<spec...>', 'spec files (.ts); the local modules they import are checked too')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (specs: string[], options) => setExitCode(await lint(specs, options)));
 
   program
     .command('replay')

@@ -40,7 +40,12 @@ export function lintFiles(files: readonly string[]): LintReport {
     if (!statSync(absolute).isFile()) throw new LintInputError(`${f}: not a file (give the path to a spec .ts file)`);
     return absolute;
   });
-  const { checker, files: sources } = loadFiles(absolutes);
+  const { checker, files: sources, syntaxErrors } = loadFiles(absolutes);
+  const broken = syntaxErrors[0];
+  if (broken) {
+    const { line, character } = broken.file.getLineAndCharacterOfPosition(broken.start);
+    throw new LintInputError(`${displayPath(broken.file.fileName)}:${line + 1}:${character + 1}: syntax error: ${broken.message} (fix the file so it compiles)`);
+  }
   const analysis = new Analysis(checker, sources, (sf) => displayPath(sf.fileName));
   effects(analysis);
   hiddenState(analysis);

@@ -73,7 +73,11 @@ function relativeImports(sf: ts.SourceFile): string[] {
  * Loads the spec files and, transitively, the local modules they import, fresh from disk,
  * and drops every other file from the project. Returns the type checker and the files.
  */
-export function loadFiles(absolutes: readonly string[]): { checker: ts.TypeChecker; files: ts.SourceFile[] } {
+export function loadFiles(absolutes: readonly string[]): {
+  checker: ts.TypeChecker;
+  files: ts.SourceFile[];
+  syntaxErrors: { file: ts.SourceFile; start: number; message: string }[];
+} {
   const p = project();
   const wanted = new Map<string, import('ts-morph').SourceFile>();
   const queue = [...absolutes];
@@ -90,6 +94,10 @@ export function loadFiles(absolutes: readonly string[]): { checker: ts.TypeCheck
     }
   }
   for (const sf of p.getSourceFiles()) if (!wanted.has(sf.getFilePath())) p.removeSourceFile(sf);
-  const checker = p.getTypeChecker().compilerObject;
-  return { checker, files: [...wanted.values()].map((sf) => sf.compilerNode) };
+  const program = p.getProgram().compilerObject;
+  const files = [...wanted.values()].map((sf) => sf.compilerNode);
+  const syntaxErrors = files.flatMap((file) =>
+    program.getSyntacticDiagnostics(file).map((d) => ({ file, start: d.start ?? 0, message: ts.flattenDiagnosticMessageText(d.messageText, ' ') })),
+  );
+  return { checker: program.getTypeChecker(), files, syntaxErrors };
 }

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checker, minimizeFaults, NondeterminismError, SpecError, type CheckResult, type Progress } from '../../checker/index.ts';
+import { renderCoverage, withCoverage } from '../../checker/coverage.ts';
+import { lintBeforeCheck } from './lint.ts';
 import { describeFaults, faultLabels, renderMarkdown, renderText, serializeTrace, traceOf, traceOfPath, type Trace } from '../../counterexamples/index.ts';
 import { BadInputError, ExitCode, SpecFailure } from '../errors.ts';
 import { encodeEnvironment, isActorModel } from '../../specs/index.ts';
@@ -23,6 +25,10 @@ export interface CheckOptions extends EnvironmentOptions {
   minimize?: string;
   /** Write each violation's trace (.json) and report (.md) into this directory. */
   out?: string;
+  /** False with --no-lint: skip the lint that refuses specs with errors. */
+  lint?: boolean;
+  /** Report what the search reached (handlers, messages, faults, properties) and what it never did. */
+  coverage?: boolean;
 }
 
 const STRATEGIES = ['bfs', 'dfs'] as const;
@@ -49,9 +55,12 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
   if (options.minimize && strategy !== 'bfs') throw new BadInputError('--minimize faults needs --strategy bfs');
   const params = parseParams(options.param);
   const spec = await importSpec(specFile);
+  const linted = options.lint === false ? undefined : await lintBeforeCheck(specFile);
   const model = applyEnvironment(modelOf(spec, params), options, specFile);
+  const covered = options.coverage ? withCoverage(model, { messageTypes: linted?.protocols.flatMap((p) => p.messageTypes ?? []) }) : undefined;
+  const explored = covered?.model ?? model;
 
-  const builder = checker(model);
+  const builder = checker(explored);
   if (options.maxDepth !== undefined) builder.maxDepth(options.maxDepth);
   if (options.maxStates !== undefined) builder.maxStates(options.maxStates);
   if (options.timeout !== undefined) builder.timeout(options.timeout);
@@ -62,7 +71,7 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
 
   let result: CheckResult<unknown, unknown>;
   try {
-    if (options.minimize === 'faults') result = minimizeFaults(model, builder.searchOptions());
+    if (options.minimize === 'faults') result = minimizeFaults(explored, builder.searchOptions());
     else result = strategy === 'bfs' ? builder.bfs() : builder.dfs();
   } catch (error) {
     if (error instanceof NondeterminismError) throw new SpecFailure(specFile, error);
@@ -83,11 +92,12 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
     strategy,
     ...(isActorModel(model) ? { environment: encodeEnvironment(model.environment) } : {}),
   };
+  const coverage = covered?.report();
   const traces = result.violations.map((v) => traceOf(model, v, origin));
   const needs = result.violations.map((v) => faultLabels(model, v.path.actions));
   if (options.out) writeTraces(options.out, specFile, traces);
   if (options.json) {
-    process.stdout.write(JSON.stringify(jsonResult(result, traces)) + '\n');
+    process.stdout.write(JSON.stringify({ ...jsonResult(result, traces), ...(coverage ? { coverage } : {}) }) + '\n');
   } else {
     const header = [
       `faultline check ${specFile}`,
@@ -97,7 +107,7 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
       ...(isActorModel(model) ? [`  network   ${model.describeEnvironment()}`] : []),
       '',
     ];
-    process.stdout.write(header.join('\n') + '\n' + humanResult(result, traces, needs) + '\n');
+    process.stdout.write(header.join('\n') + '\n' + humanResult(result, traces, needs) + '\n' + (coverage ? `\n${renderCoverage(coverage, result.verdict === 'pass' ? undefined : result.verdict)}\n` : ''));
   }
   return result.verdict === 'pass' ? ExitCode.pass : result.verdict === 'violation' ? ExitCode.violation : ExitCode.incomplete;
 }
