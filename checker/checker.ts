@@ -2,6 +2,7 @@ import type { Model } from '../specs/index.ts';
 import { bfs } from './bfs.ts';
 import { dfs } from './dfs.ts';
 import type { Progress, SearchOptions } from './options.ts';
+import { random, type RandomOptions } from './random.ts';
 import type { CheckResult } from './result.ts';
 
 /** Configures a search over a model; ends in the strategy that runs it. */
@@ -48,6 +49,11 @@ export class CheckerBuilder<S, A> {
   /** Runs depth-first search. */
   dfs(): CheckResult<S, A> {
     return dfs(this.model, this.options);
+  }
+
+  /** Runs random walks driven by fast-check (`maxDepth` bounds each walk). */
+  random(options: Omit<RandomOptions, keyof SearchOptions> = {}): CheckResult<S, A> {
+    return random(this.model, { ...this.options, ...options });
   }
 }
 

@@ -16,7 +16,7 @@ export type { SpecPhase } from './errors.ts';
 export type { CheckResult, SearchStats, Violation, IncompleteReason, RandomRun } from './result.ts';
 export type { SearchOptions, Progress } from './options.ts';
 export { minimizeFaults } from './minimize-faults.ts';
-export { random, modelOfResult, DEFAULT_RANDOM_DEPTH, DEFAULT_RANDOM_RUNS } from './random.ts';
+export { random, modelOfResult, DEFAULT_RANDOM_DEPTH, DEFAULT_RANDOM_RUNS, DEFAULT_FAULT_RATE } from './random.ts';
 export type { RandomOptions } from './random.ts';
 export { shrinkPath, replayLabels } from './shrink.ts';
 export type { ShrinkOptions, LabelReplay } from './shrink.ts';

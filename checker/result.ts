@@ -22,8 +22,29 @@ export interface Violation<S, A> {
   path: Path<S, A>;
 }
 
-/** Why an exhaustive search stopped before covering the state space. */
-export type IncompleteReason = 'max-depth' | 'max-states' | 'timeout';
+/**
+ * Why a search did not cover the state space: a bound stopped it, or (`random`) it sampled
+ * walks and found no violation, which proves nothing.
+ */
+export type IncompleteReason = 'max-depth' | 'max-states' | 'timeout' | 'random';
+
+/** How a random search ran, and how to replay its counterexample. */
+export interface RandomRun {
+  /** fast-check's seed. */
+  seed: number;
+  /** fast-check's path to the (shrunk) failing walk: with `seed`, replays it exactly. */
+  path?: string;
+  /** Walks run (until the first failure, when there is one). */
+  runs: number;
+  /** Steps of the failing walk as first found. */
+  originalLength?: number;
+  /** Steps after fast-check's shrinking. */
+  fastCheckLength?: number;
+  /** Steps after shrinking by step removal (the reported path's length). */
+  shrunkLength?: number;
+  /** Swarm: the environment of the failing walk, which the reported path belongs to. */
+  environment?: Record<string, number | boolean>;
+}
 
 /** The outcome of a search. */
 export interface CheckResult<S, A> {
@@ -34,5 +55,7 @@ export interface CheckResult<S, A> {
   /** Set when the verdict is `incomplete`. */
   incomplete?: IncompleteReason;
   /** Which strategy produced this. */
-  strategy: 'bfs' | 'dfs';
+  strategy: 'bfs' | 'dfs' | 'random';
+  /** Set by the random strategy. */
+  random?: RandomRun;
 }
