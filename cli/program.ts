@@ -15,6 +15,14 @@ function positiveInt(flag: string) {
   };
 }
 
+function integer(flag: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} takes a whole number, got "${raw}"`);
+    return n;
+  };
+}
+
 function positiveNumber(flag: string) {
   return (raw: string): number => {
     const n = Number(raw);
@@ -68,12 +76,15 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description('explore a spec exhaustively and check its properties')
     .argument('<spec>', 'a spec file (.ts): default export Model or (params) => Model')
     .option('-p, --param <key=value>', 'a spec parameter (repeatable)', collect, [])
-    .addOption(new Option('-s, --strategy <name>', 'search strategy: bfs or dfs').default('bfs'))
+    .addOption(new Option('-s, --strategy <name>', 'search strategy: bfs, dfs or random (fast-check walks)').default('bfs'))
     .option('--max-depth <steps>', 'explore paths of at most this many steps', positiveInt('--max-depth'))
     .option('--max-states <n>', 'stop after this many distinct states', positiveInt('--max-states'))
     .option('--timeout <seconds>', 'stop after this many seconds', positiveNumber('--timeout'))
     .option('--json', 'print one JSON object on stdout')
     .option('--progress', 'report progress on stderr even when it is not a terminal')
+    .option('--seed <n>', 'random: fast-check seed (printed with every random result)', integer('--seed'))
+    .option('--runs <n>', 'random: number of walks (default 1000)', positiveInt('--runs'))
+    .option('--swarm', 'random: vary the faults enabled and their budgets per walk')
     .option('--minimize <objective>', '"faults": the violation with the fewest injected faults, then the fewest steps')
     .option('--out <dir>', "write each violation's trace file into this directory")
     .option('--no-lint', 'check even when faultline lint finds errors in the spec')

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { checker, minimizeFaults, NondeterminismError, SpecError, type CheckResult, type Progress } from '../../checker/index.ts';
+import { checker, minimizeFaults, modelOfResult, NondeterminismError, SpecError, type CheckResult, type Progress } from '../../checker/index.ts';
 import { renderCoverage, withCoverage } from '../../checker/coverage.ts';
 import { lintBeforeCheck } from './lint.ts';
 import { describeFaults, faultLabels, renderMarkdown, renderText, serializeTrace, traceOf, traceOfPath, type Trace } from '../../counterexamples/index.ts';
@@ -23,6 +23,10 @@ export interface CheckOptions extends EnvironmentOptions {
   progress?: boolean;
   /** `faults`: among violations, report one with the fewest faults, then the fewest steps. */
   minimize?: string;
+  /** Random walks: fast-check's seed, the number of walks, swarm environments. */
+  seed?: number;
+  runs?: number;
+  swarm?: boolean;
   /** Write each violation's trace (.json) and report (.md) into this directory. */
   out?: string;
   /** False with --no-lint: skip the lint that refuses specs with errors. */
@@ -31,7 +35,7 @@ export interface CheckOptions extends EnvironmentOptions {
   coverage?: boolean;
 }
 
-const STRATEGIES = ['bfs', 'dfs'] as const;
+const STRATEGIES = ['bfs', 'dfs', 'random'] as const;
 type Strategy = (typeof STRATEGIES)[number];
 
 function count(n: number): string {
@@ -72,6 +76,7 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
   let result: CheckResult<unknown, unknown>;
   try {
     if (options.minimize === 'faults') result = minimizeFaults(explored, builder.searchOptions());
+    else if (strategy === 'random') result = builder.random({ seed: options.seed, runs: options.runs, swarm: options.swarm });
     else result = strategy === 'bfs' ? builder.bfs() : builder.dfs();
   } catch (error) {
     if (error instanceof NondeterminismError) throw new SpecFailure(specFile, error);
@@ -84,17 +89,21 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
     if (tty) process.stderr.write('\r\x1b[K');
   }
   result = withLiveness(result, model, options);
+  // Under swarm, a violation belongs to the environment of the walk that found it.
+  const traced = modelOfResult(model, result);
+  const run = result.random;
 
   const origin = {
     specPath: specFile,
     specSha256: specHash(spec.absolute),
     params,
     strategy,
-    ...(isActorModel(model) ? { environment: encodeEnvironment(model.environment) } : {}),
+    ...(isActorModel(traced) ? { environment: encodeEnvironment(traced.environment) } : {}),
+    ...(run ? { random: { seed: run.seed, ...(run.path ? { path: run.path } : {}) } } : {}),
   };
   const coverage = covered?.report();
-  const traces = result.violations.map((v) => traceOf(model, v, origin));
-  const needs = result.violations.map((v) => faultLabels(model, v.path.actions));
+  const traces = result.violations.map((v) => traceOf(traced, v, origin));
+  const needs = result.violations.map((v) => faultLabels(traced, v.path.actions));
   if (options.out) writeTraces(options.out, specFile, traces);
   if (options.json) {
     process.stdout.write(JSON.stringify({ ...jsonResult(result, traces), ...(coverage ? { coverage } : {}) }) + '\n');
@@ -105,11 +114,21 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
       `  params    ${formatParams(params)}`,
       `  strategy  ${strategy}`,
       ...(isActorModel(model) ? [`  network   ${model.describeEnvironment()}`] : []),
+      ...(run ? [`  random    ${randomLine(run)}`] : []),
       '',
     ];
     process.stdout.write(header.join('\n') + '\n' + humanResult(result, traces, needs) + '\n' + (coverage ? `\n${renderCoverage(coverage, result.verdict === 'pass' ? undefined : result.verdict)}\n` : ''));
   }
   return result.verdict === 'pass' ? ExitCode.pass : result.verdict === 'violation' ? ExitCode.violation : ExitCode.incomplete;
+}
+
+/** Seed, walks and shrinking of a random search: what it takes to re-run it. */
+function randomLine(run: NonNullable<CheckResult<unknown, unknown>['random']>): string {
+  const parts = [`seed ${run.seed}`, `${count(run.runs)} walks`];
+  if (run.path) parts.push(`path ${run.path}`);
+  if (run.originalLength !== undefined) parts.push(`shrunk ${run.originalLength} → ${run.shrunkLength} steps`);
+  if (run.environment) parts.push(`swarm environment ${JSON.stringify(run.environment)}`);
+  return parts.join(', ');
 }
 
 function jsonResult(result: CheckResult<unknown, unknown>, traces: Trace[]): object {
@@ -118,6 +137,7 @@ function jsonResult(result: CheckResult<unknown, unknown>, traces: Trace[]): obj
     stats: result.stats,
     violations: traces.map((t) => ({ property: t.property.name, length: t.steps.length, faults: t.faults, trace: t })),
     ...(result.incomplete ? { incomplete: result.incomplete } : {}),
+    ...(result.random ? { random: result.random } : {}),
   };
 }
 
