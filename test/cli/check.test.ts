@@ -325,8 +325,8 @@ describe.concurrent('faultline check: bad input → exit 2, one line, no stack t
   });
 
   it('unknown strategy', async () => {
-    const line = expectBadInput(await faultline('check', 'protocols/two-phase.ts', '--strategy', 'random'));
-    expect(line).toBe('faultline: --strategy random: unknown strategy (use one of: bfs, dfs, random)');
+    const line = expectBadInput(await faultline('check', 'protocols/two-phase.ts', '--strategy', 'annealing'));
+    expect(line).toBe('faultline: --strategy annealing: unknown strategy (use one of: bfs, dfs, random)');
   });
 
   it('malformed --param', async () => {
