@@ -104,7 +104,8 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
   const coverage = covered?.report();
   const traces = result.violations.map((v) => traceOf(traced, v, origin));
   const needs = result.violations.map((v) => faultLabels(traced, v.path.actions));
-  if (options.out) writeTraces(options.out, specFile, traces);
+  const coverageText = coverage && renderCoverage(coverage, result.verdict === 'pass' ? undefined : result.verdict);
+  if (options.out) writeTraces(options.out, specFile, traces, coverageText);
   if (options.json) {
     process.stdout.write(JSON.stringify({ ...jsonResult(result, traces), ...(coverage ? { coverage } : {}) }) + '\n');
   } else {
@@ -117,7 +118,7 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
       ...(run ? [`  random    ${randomLine(run)}`] : []),
       '',
     ];
-    process.stdout.write(header.join('\n') + '\n' + humanResult(result, traces, needs) + '\n' + (coverage ? `\n${renderCoverage(coverage, result.verdict === 'pass' ? undefined : result.verdict)}\n` : ''));
+    process.stdout.write(header.join('\n') + '\n' + humanResult(result, traces, needs) + '\n' + (coverageText ? `\n${coverageText}\n` : ''));
   }
   return result.verdict === 'pass' ? ExitCode.pass : result.verdict === 'violation' ? ExitCode.violation : ExitCode.incomplete;
 }
@@ -141,14 +142,18 @@ function jsonResult(result: CheckResult<unknown, unknown>, traces: Trace[]): obj
   };
 }
 
-/** Writes `<spec>-<property>.json` (the trace) and `.md` (its report) for each violation into `dir`. */
-function writeTraces(dir: string, specFile: string, traces: Trace[]): void {
+/**
+ * Writes `<spec>-<property>.json` (the trace) and `.md` (its report, with the coverage of the
+ * search when `--coverage` was given) for each violation into `dir`.
+ */
+function writeTraces(dir: string, specFile: string, traces: Trace[], coverage?: string): void {
   mkdirSync(dir, { recursive: true });
   const base = path.basename(specFile).replace(/\.[cm]?[jt]s$/, '');
   for (const trace of traces) {
     const name = `${base}-${trace.property.name}`.replace(/[^\w.-]+/g, '-');
     writeFileSync(path.join(dir, `${name}.json`), serializeTrace(trace));
-    writeFileSync(path.join(dir, `${name}.md`), renderMarkdown(trace));
+    const section = coverage ? `\n\n## Coverage of the search\n\n\`\`\`\n${coverage}\n\`\`\`\n` : '';
+    writeFileSync(path.join(dir, `${name}.md`), renderMarkdown(trace) + section);
   }
 }
 
