@@ -1,17 +1,9 @@
-import type { Model } from '../specs/index.ts';
+import { injectsFaults, type InjectsFaults, type Model } from '../specs/index.ts';
 import { bfs } from './bfs.ts';
 import type { SearchOptions } from './options.ts';
 import { replayPath } from './path.ts';
 import type { CheckResult } from './result.ts';
 
-/** Models whose actions may be injected faults (the actor DSL's are). */
-interface InjectsFaults<A> {
-  faultKind(action: A): string | undefined;
-}
-
-function injectsFaults<S, A>(model: Model<S, A>): model is Model<S, A> & InjectsFaults<A> {
-  return typeof (model as Partial<InjectsFaults<A>>).faultKind === 'function';
-}
 
 /** A state paired with the faults taken to reach it. */
 interface Budgeted<S> {

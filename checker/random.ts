@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Model } from '../specs/index.ts';
+import { injectsFaults, type Model } from '../specs/index.ts';
 import { SpecError } from './errors.ts';
 import { fingerprintInto, type Fingerprint } from './fingerprint.ts';
 import type { SearchOptions } from './options.ts';
@@ -121,9 +121,6 @@ function configurable<S, A>(model: Model<S, A>): model is Configurable<S, A> {
 }
 
 /** Models whose actions may be injected faults (the actor DSL's are). */
-function injectsFaults<S, A>(model: Model<S, A>): model is Model<S, A> & { faultKind(action: A): unknown } {
-  return typeof (model as { faultKind?: unknown }).faultKind === 'function';
-}
 
 /** Budgets swarm may lower (to 0: the fault is off), each up to the configured maximum. */
 const BUDGETS = ['maxDrops', 'maxDups', 'crashes', 'partitions'] as const;

@@ -1,15 +1,7 @@
-import { describeAction, type Model } from '../specs/index.ts';
+import { describeAction, injectsFaults, type Model } from '../specs/index.ts';
 import { SpecError } from './errors.ts';
 import { replayPath, type Path } from './path.ts';
 
-/** Models whose actions may be injected faults (the actor DSL's are). */
-interface InjectsFaults<A> {
-  faultKind(action: A): string | undefined;
-}
-
-function injectsFaults<S, A>(model: Model<S, A>): model is Model<S, A> & InjectsFaults<A> {
-  return typeof (model as Partial<InjectsFaults<A>>).faultKind === 'function';
-}
 
 /** Bounds on the work {@link shrinkPath} does. */
 export interface ShrinkOptions {

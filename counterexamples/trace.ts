@@ -1,4 +1,4 @@
-import { describeAction, type Model, type Params } from '../specs/index.ts';
+import { describeAction, injectsFaults, isActorModel, type Model, type Params, type WorldState } from '../specs/index.ts';
 import type { Path, Violation } from '../checker/index.ts';
 
 /** Faults injected along a trace. */
@@ -59,27 +59,16 @@ export interface TraceOrigin {
 /** No faults: what a kernel model without a fault model reports. */
 export const NO_FAULTS: FaultCounts = { drops: 0, dups: 0, crashes: 0, recoveries: 0, partitions: 0 };
 
-/** Models whose actions may be injected faults (the actor DSL's are). */
-interface InjectsFaults<A> {
-  faultKind(action: A): keyof FaultCounts | undefined;
-  propertyKinds?: Record<string, string>;
-  clocks?(state: unknown): TraceStep['clocks'];
-}
-
-function injectsFaults<A>(model: object): model is InjectsFaults<A> {
-  return typeof (model as Partial<InjectsFaults<A>>).faultKind === 'function';
-}
-
 /** The labels of the fault actions along a path: what a violation needs. */
 export function faultLabels<S, A>(model: Model<S, A>, actions: readonly A[]): string[] {
-  if (!injectsFaults<A>(model)) return [];
+  if (!injectsFaults(model)) return [];
   return actions.filter((a) => model.faultKind(a) !== undefined).map((a) => describeAction(model, a));
 }
 
 /** The faults taken along a path, counted from its actions. */
 export function faultsOf<S, A>(model: Model<S, A>, actions: readonly A[]): FaultCounts {
   const faults = { ...NO_FAULTS };
-  if (!injectsFaults<A>(model)) return faults;
+  if (!injectsFaults(model)) return faults;
   for (const action of actions) {
     const kind = model.faultKind(action);
     if (kind) faults[kind]++;
@@ -89,7 +78,7 @@ export function faultsOf<S, A>(model: Model<S, A>, actions: readonly A[]): Fault
 
 /** Turns a violation's path into a trace. */
 export function traceOf<S, A>(model: Model<S, A>, violation: Violation<S, A>, origin: TraceOrigin): Trace {
-  const kind = (injectsFaults<A>(model) && model.propertyKinds?.[violation.property]) || violation.kind;
+  const kind = (isActorModel(model) && model.propertyKinds[violation.property]) || violation.kind;
   const trace = traceOfPath(model, violation.path, { name: violation.property, kind }, origin);
   // A liveness violation is a lasso: keep where its loop starts.
   const loop = (violation as { loop?: { start: number } }).loop;
@@ -103,7 +92,7 @@ export function traceOfPath<S, A>(
   property: { name: string; kind: string },
   origin: TraceOrigin,
 ): Trace {
-  const clocks = injectsFaults<A>(model) ? model.clocks?.bind(model) : undefined;
+  const clocks = isActorModel(model) ? (state: unknown) => model.clocks(state as WorldState) : undefined;
   const withClocks = <T extends { state: unknown }>(entry: T): T => {
     const c = clocks?.(entry.state);
     return c ? { ...entry, clocks: c } : entry;

@@ -36,6 +36,20 @@ export function defineModel<S, A>(model: Model<S, A>): Model<S, A> {
   return model;
 }
 
+/** The kinds of injected fault a trace counts. */
+export type FaultKind = 'drops' | 'dups' | 'crashes' | 'recoveries' | 'partitions';
+
+/** A model some of whose actions are injected faults (actor protocols are). */
+export interface InjectsFaults<A> {
+  /** Which fault an action injects, if any. */
+  faultKind(action: A): FaultKind | undefined;
+}
+
+/** True when the model says which of its actions are faults. */
+export function injectsFaults<S, A>(model: Model<S, A>): model is Model<S, A> & InjectsFaults<A> {
+  return typeof (model as Partial<InjectsFaults<A>>).faultKind === 'function';
+}
+
 /** True when `value` has the shape of a {@link Model}. */
 export function isModel(value: unknown): value is Model<unknown, unknown> {
   if (value === null || typeof value !== 'object') return false;

@@ -1,5 +1,5 @@
 export { protocol, isActorModel, describeMessage } from './protocol.ts';
-export type { ActorModel, ActorAction, FaultKind, DeclaredHandler } from './protocol.ts';
+export type { ActorModel, ActorAction, DeclaredHandler } from './protocol.ts';
 export { DEFAULT_ENVIRONMENT, describeEnvironment, encodeEnvironment, decodeEnvironment } from './environment.ts';
 export type { Environment } from './environment.ts';
 export { World } from './world.ts';

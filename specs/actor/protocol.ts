@@ -1,4 +1,4 @@
-import type { Model, Params } from '../model.ts';
+import type { FaultKind, Model, Params } from '../model.ts';
 import { agesMessages, DEFAULT_ENVIRONMENT, describeEnvironment, timed, validateEnvironment, type Environment } from './environment.ts';
 import { initialClocks, localNow, tickedClocks, timerDue } from './clock.ts';
 import { runHandler, type Effects } from './handler.ts';
@@ -9,8 +9,6 @@ import { World } from './world.ts';
 import type { BudgetedFault, WorldState } from './world-state.ts';
 import { actorFairness, consensusView, mapLiveness, type ConsensusView, type LivenessProperty } from './liveness.ts';
 
-/** The kinds of fault a trace counts. */
-export type FaultKind = 'drops' | 'dups' | 'crashes' | 'recoveries' | 'partitions';
 
 /**
  * A step of an actor protocol. The successor is computed when actions are enumerated

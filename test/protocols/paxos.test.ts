@@ -1,22 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { bfs, dfs } from '../../checker/index.ts';
-import { faultsOf } from '../../counterexamples/index.ts';
-import type { ActorModel, Environment } from '../../specs/index.ts';
+import { dfs } from '../../checker/index.ts';
 import paxos, { about, chosenValues, type Acceptor } from '../../protocols/paxos.ts';
-
-const NONE = { drops: 0, dups: 0, crashes: 0, recoveries: 0, partitions: 0 };
-
-function check(model: ActorModel, environment: Partial<Environment> = {}) {
-  const configured = model.configure({ environment });
-  const result = bfs(configured);
-  const v = result.violations[0];
-  return {
-    result,
-    labels: v ? v.path.actions.map((a) => configured.describe!(a)) : [],
-    faults: v ? faultsOf(configured, v.path.actions) : undefined,
-  };
-}
+import { check, NONE } from './helpers.ts';
 
 describe('paxos (3 acceptors, 2 proposers, 1 round each)', () => {
   it('is named Paxos and has 5 nodes', () => {

@@ -1,22 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { bfs, dfs } from '../../checker/index.ts';
-import { faultsOf } from '../../counterexamples/index.ts';
-import type { ActorModel, Environment, WorldState } from '../../specs/index.ts';
+import type { WorldState } from '../../specs/index.ts';
 import quorumKv, { about, noStaleRead } from '../../protocols/quorum-kv.ts';
-
-const NONE = { drops: 0, dups: 0, crashes: 0, recoveries: 0, partitions: 0 };
-
-function check(model: ActorModel, environment: Partial<Environment> = {}) {
-  const configured = model.configure({ environment });
-  const result = bfs(configured);
-  const v = result.violations[0];
-  return {
-    result,
-    labels: v ? v.path.actions.map((a) => configured.describe!(a)) : [],
-    faults: v ? faultsOf(configured, v.path.actions) : undefined,
-  };
-}
+import { check, NONE } from './helpers.ts';
 
 describe('quorum-kv n=3 w=2 r=2 (W+R>N)', () => {
   it('is named after its quorums and has a writer, a reader and 3 replicas', () => {
