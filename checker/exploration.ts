@@ -1,9 +1,10 @@
 import { describeAction, type Model } from '../specs/index.ts';
 import { SpecError } from './errors.ts';
-import { fingerprintInto, type Fingerprint } from './fingerprint.ts';
+import type { Fingerprint } from './fingerprint.ts';
 import type { SearchOptions } from './options.ts';
 import { rebuildPath } from './path.ts';
 import type { CheckResult, IncompleteReason, Violation } from './result.ts';
+import { fingerprintState } from './state-fingerprint.ts';
 import { StateLog } from './state-log.ts';
 import { FingerprintTable, type VisitedSet } from './visited-set.ts';
 
@@ -83,7 +84,7 @@ export class Exploration<S, A> {
   discover(state: S, parent: number, action: number): number {
     this.generated++;
     try {
-      fingerprintInto(state, this.fp);
+      fingerprintState(this.model, state, this.fp);
     } catch (error) {
       throw this.locate(new SpecError(parent < 0 ? 'init' : 'next', error), parent);
     }
@@ -97,7 +98,7 @@ export class Exploration<S, A> {
     for (const action of this.actionsOf(state, id)) {
       const next = this.successor(state, id, action);
       if (next === undefined) continue;
-      fingerprintInto(next, scratch);
+      fingerprintState(this.model, next, scratch);
       if (!this.visited.has(scratch.hi, scratch.lo)) return true;
     }
     return false;

@@ -273,6 +273,7 @@ export class StateGraph<S, A> implements GraphParts {
       this.initIndexOf(start),
       edges.map((e) => this.action[e]),
       (step) => ({ hi: this.fpHi[ids[step]], lo: this.fpLo[ids[step]] }),
+      'state', // the state graph is never reduced by symmetry: lassos must be real loops
     );
   }
 

@@ -1,5 +1,6 @@
 import { type Model } from '../specs/index.ts';
-import { fingerprint } from './fingerprint.ts';
+import { fingerprintInto, type Fingerprint } from './fingerprint.ts';
+import { fingerprintState } from './state-fingerprint.ts';
 import { NondeterminismError, SpecError } from './errors.ts';
 import type { StateLog } from './state-log.ts';
 
@@ -18,6 +19,9 @@ export interface Path<S, A> {
 /** Expected fingerprints to check a replay against, step by step (step 0 = initial state). */
 export type ExpectedFingerprint = (step: number) => { hi: number; lo: number } | undefined;
 
+/** How the expected fingerprints were taken: of representatives (exhaustive search) or of the states themselves. */
+export type FingerprintOf = 'representative' | 'state';
+
 /**
  * Re-executes a path given as indices. When `expected` is given, every state must
  * reproduce its recorded fingerprint, or the spec is nondeterministic.
@@ -27,13 +31,14 @@ export function replayPath<S, A>(
   initIndex: number,
   actionIndices: readonly number[],
   expected?: ExpectedFingerprint,
+  fingerprintOf: FingerprintOf = 'representative',
 ): Path<S, A> {
   const inits = callSpec('init', () => Array.from(model.init()));
   if (initIndex >= inits.length) {
     throw new NondeterminismError(0, `init() returned ${inits.length} states, the trace starts from state #${initIndex}`);
   }
   let state = inits[initIndex];
-  verify(state, 0, expected);
+  verify(model, state, 0, expected, fingerprintOf);
   const path: Path<S, A> = { initIndex, states: [state], actions: [], actionIndices: [...actionIndices] };
   actionIndices.forEach((index, i) => {
     const from = state;
@@ -46,7 +51,7 @@ export function replayPath<S, A>(
     if (next === undefined) {
       throw new NondeterminismError(i + 1, `action #${index} no longer takes a step at step ${i + 1}`);
     }
-    verify(next, i + 1, expected);
+    verify(model, next, i + 1, expected, fingerprintOf);
     path.actions.push(action);
     path.states.push(next);
     state = next;
@@ -67,10 +72,18 @@ export function rebuildPath<S, A>(model: Model<S, A>, log: StateLog, id: number)
   }));
 }
 
-function verify(state: unknown, step: number, expected: ExpectedFingerprint | undefined): void {
+function verify<S, A>(
+  model: Model<S, A>,
+  state: S,
+  step: number,
+  expected: ExpectedFingerprint | undefined,
+  fingerprintOf: FingerprintOf,
+): void {
   const want = expected?.(step);
   if (!want) return;
-  const got = fingerprint(state);
+  const got: Fingerprint = { hi: 0, lo: 0 };
+  if (fingerprintOf === 'representative') fingerprintState(model, state, got);
+  else fingerprintInto(state, got);
   if (got.hi !== want.hi || got.lo !== want.lo) {
     throw new NondeterminismError(step, `replaying step ${step} produced a different state than the search saw`);
   }

@@ -20,6 +20,14 @@ export interface Model<S, A> {
   constraint?(state: S): boolean;
   /** A one-line label of an action, for traces. */
   describe?(action: A): string;
+  /**
+   * Symmetry reduction (TLC's SYMMETRY, Stateright's `Representative`): a state of the same
+   * orbit in a canonical form, e.g. with interchangeable nodes renamed into a fixed order.
+   * Exhaustive searches count states with equal representatives once and expand only the
+   * first one found; traces keep the real states. Must be deterministic, and every
+   * invariant must hold of a state iff it holds of its representative.
+   */
+  representative?(state: S): S;
 }
 
 /** Parameters a spec factory receives from `--param key=value` (like TLA+ CONSTANTS). */
