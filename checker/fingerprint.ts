@@ -14,8 +14,9 @@ export interface Fingerprint {
 }
 
 // Results of the last `hash` call; module-level so the hot path allocates nothing.
-let r1 = 0;
-let r2 = 0;
+// `var`, not `let`: module-level `let` costs a TDZ check on every access from another function.
+var r1 = 0; // eslint-disable-line no-var
+var r2 = 0; // eslint-disable-line no-var
 
 const floatView = new Float64Array(1);
 const floatWords = new Uint32Array(floatView.buffer);
@@ -63,12 +64,39 @@ const OBJ_A = 0x299f31d0, OBJ_B = 0x082efa98;
 const MAP_A = 0x452821e6, MAP_B = 0x38d01377;
 const SET_A = 0x34e90c6c, SET_B = 0x0d95748f;
 
-// Strings repeat across states (keys, enum-like values): cache their lane hashes.
+// Strings repeat across states (keys, enum-like values): cache their lane hashes. A small
+// direct-mapped cache compared with `===` answers most lookups (internalised strings compare
+// by pointer); a Map keeps the rest.
 const STRING_CACHE_LIMIT = 1 << 16;
 const stringCache = new Map<string, number>();
 let stringHashes = new Int32Array(2 * 1024);
+const RECENT = 1024;
+const recentStrings: string[] = new Array<string>(RECENT).fill('');
+const recentA = new Int32Array(RECENT);
+const recentB = new Int32Array(RECENT);
+
+function recentSlot(s: string): number {
+  const n = s.length;
+  if (n === 0) return 0;
+  return (Math.imul(s.charCodeAt(0), 31) + Math.imul(s.charCodeAt(n - 1), 961) + s.charCodeAt(n >> 1) + n) & (RECENT - 1);
+}
 
 function hashString(s: string): void {
+  const slot = recentSlot(s);
+  if (recentStrings[slot] === s) {
+    r1 = recentA[slot];
+    r2 = recentB[slot];
+    return;
+  }
+  hashStringSlow(s);
+  if (s.length <= 64) {
+    recentStrings[slot] = s;
+    recentA[slot] = r1;
+    recentB[slot] = r2;
+  }
+}
+
+function hashStringSlow(s: string): void {
   const cached = stringCache.get(s);
   if (cached !== undefined) {
     r1 = stringHashes[cached];
@@ -109,37 +137,39 @@ function hashNumber(n: number): void {
 }
 
 function hash(v: unknown): void {
-  switch (typeof v) {
-    case 'number':
-      hashNumber(v === 0 ? 0 : v); // -0 and 0 are the same state
-      return;
-    case 'string':
-      hashString(v);
-      return;
-    case 'boolean':
-      r1 = v ? TRUE_A : FALSE_A;
-      r2 = v ? TRUE_B : FALSE_B;
-      return;
-    case 'object':
-      if (v === null) {
-        r1 = NULL_A;
-        r2 = NULL_B;
-      } else if (Array.isArray(v)) {
-        hashArray(v);
-      } else if (v instanceof Map) {
-        hashMap(v);
-      } else if (v instanceof Set) {
-        hashSet(v);
-      } else {
-        hashObject(v as Record<string, unknown>);
-      }
-      return;
-    case 'undefined': // as in JSON: an undefined array element is null
+  // Primitives first, in a function small enough to inline into every walk.
+  if (typeof v === 'string') {
+    hashString(v);
+  } else if (typeof v === 'boolean') {
+    r1 = v ? TRUE_A : FALSE_A;
+    r2 = v ? TRUE_B : FALSE_B;
+  } else if (typeof v === 'number') {
+    hashNumber(v === 0 ? 0 : v); // -0 and 0 are the same state
+  } else {
+    hashComposite(v);
+  }
+}
+
+function hashComposite(v: unknown): void {
+  if (typeof v === 'object') {
+    if (v === null) {
       r1 = NULL_A;
       r2 = NULL_B;
-      return;
-    default:
-      throw new TypeError(`a state may hold only plain data, found a ${typeof v}`);
+    } else if (Array.isArray(v)) {
+      hashArray(v);
+    } else if (v instanceof Map) {
+      hashMap(v);
+    } else if (v instanceof Set) {
+      hashSet(v);
+    } else {
+      hashObject(v as Record<string, unknown>);
+    }
+  } else if (v === undefined) {
+    // as in JSON: an undefined array element is null
+    r1 = NULL_A;
+    r2 = NULL_B;
+  } else {
+    throw new TypeError(`a state may hold only plain data, found a ${typeof v}`);
   }
 }
 
