@@ -29,6 +29,12 @@ export class CheckerBuilder<S, A> {
     return this;
   }
 
+  /** Decide "seen before" by comparing full states, and count fingerprint collisions (small models). */
+  exact(): this {
+    this.options.exact = true;
+    return this;
+  }
+
   /** Report progress about every `everySeconds` seconds. */
   progress(report: (progress: Progress) => void, everySeconds = 2): this {
     this.options.onProgress = report;

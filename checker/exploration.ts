@@ -1,4 +1,4 @@
-import { describeAction, type Model } from '../specs/index.ts';
+import { canonicalJson, describeAction, type Model } from '../specs/index.ts';
 import { SpecError } from './errors.ts';
 import type { Fingerprint } from './fingerprint.ts';
 import type { SearchOptions } from './options.ts';
@@ -19,6 +19,9 @@ export class Exploration<S, A> {
   generated = 0;
   depth = 0;
   incomplete: IncompleteReason | undefined;
+  /** With `exact`: the canonical text of every distinct state (representative), and the collisions seen. */
+  private readonly exactStates: Set<string> | undefined;
+  private collisions = 0;
   private readonly invariants: [string, (s: S) => boolean][];
   private readonly started = performance.now();
   private readonly deadline: number;
@@ -31,6 +34,7 @@ export class Exploration<S, A> {
     readonly options: SearchOptions,
   ) {
     this.invariants = Object.entries(model.invariants ?? {});
+    this.exactStates = options.exact ? new Set() : undefined;
     this.deadline = options.timeoutSeconds === undefined ? Infinity : this.started + options.timeoutSeconds * 1000;
     this.progressEveryMs = (options.progressEverySeconds ?? 2) * 1000;
     this.nextProgress = this.started + this.progressEveryMs;
@@ -88,8 +92,31 @@ export class Exploration<S, A> {
     } catch (error) {
       throw this.locate(new SpecError(parent < 0 ? 'init' : 'next', error), parent);
     }
+    if (this.exactStates) return this.discoverExactly(state, parent, action);
     if (!this.visited.add(this.fp.hi, this.fp.lo)) return -1;
     return this.log.add(this.fp.hi, this.fp.lo, parent, action);
+  }
+
+  /** `discover` by full comparison; the fingerprint (already in `this.fp`) is only counted. */
+  private discoverExactly(state: S, parent: number, action: number): number {
+    const key = this.exactKey(state, parent);
+    if (this.exactStates!.has(key)) return -1;
+    this.exactStates!.add(key);
+    if (!this.visited.add(this.fp.hi, this.fp.lo)) this.collisions++;
+    return this.log.add(this.fp.hi, this.fp.lo, parent, action);
+  }
+
+  private exactKey(state: S, parent: number): string {
+    try {
+      return canonicalJson(this.model.representative ? this.model.representative(state) : state);
+    } catch (error) {
+      throw this.locate(new SpecError(parent < 0 ? 'init' : 'next', error), parent);
+    }
+  }
+
+  /** Distinct states so far: fingerprints, or full states with `exact`. */
+  get distinct(): number {
+    return this.exactStates ? this.exactStates.size : this.visited.size;
   }
 
   /** True when `state` has a successor not yet visited (used at the depth bound). */
@@ -98,6 +125,10 @@ export class Exploration<S, A> {
     for (const action of this.actionsOf(state, id)) {
       const next = this.successor(state, id, action);
       if (next === undefined) continue;
+      if (this.exactStates) {
+        if (!this.exactStates.has(this.exactKey(next, id))) return true;
+        continue;
+      }
       fingerprintState(this.model, next, scratch);
       if (!this.visited.has(scratch.hi, scratch.lo)) return true;
     }
@@ -123,7 +154,7 @@ export class Exploration<S, A> {
   /** Checks the state-count, time and progress bounds; true when the search must stop. */
   mustStop(queue: number): boolean {
     const max = this.options.maxStates;
-    if (max !== undefined && this.visited.size >= max) {
+    if (max !== undefined && this.distinct >= max) {
       this.incomplete = 'max-states';
       return true;
     }
@@ -136,7 +167,7 @@ export class Exploration<S, A> {
     if (this.options.onProgress && now >= this.nextProgress) {
       this.nextProgress = now + this.progressEveryMs;
       this.options.onProgress({
-        distinctStates: this.visited.size,
+        distinctStates: this.distinct,
         generatedStates: this.generated,
         depth: this.depth,
         queue,
@@ -153,10 +184,12 @@ export class Exploration<S, A> {
       verdict,
       strategy,
       stats: {
-        distinctStates: this.visited.size,
+        distinctStates: this.distinct,
         generatedStates: this.generated,
         depth: this.depth,
         seconds: (performance.now() - this.started) / 1000,
+        collisionProbability: collisionProbability(this.distinct, this.generated),
+        ...(this.exactStates ? { fingerprintCollisions: this.collisions } : {}),
       },
       violations,
       ...(verdict === 'incomplete' ? { incomplete: this.incomplete } : {}),
@@ -182,4 +215,9 @@ export class Exploration<S, A> {
     }
     return error;
   }
+}
+
+/** TLC's optimistic estimate: each of the generated − distinct revisits could have hidden a new state. */
+function collisionProbability(distinct: number, generated: number): number {
+  return (distinct * Math.max(0, generated - distinct)) / 2 ** 64;
 }

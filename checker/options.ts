@@ -19,4 +19,10 @@ export interface SearchOptions {
   /** Called about every `progressEverySeconds` (default 2) while the search runs. */
   onProgress?: (progress: Progress) => void;
   progressEverySeconds?: number;
+  /**
+   * Exhaustive searches only: decide "seen before" by comparing full canonical states instead
+   * of 64-bit fingerprints (slow, and memory grows with the states' size: for small models),
+   * and count the fingerprint collisions that the fingerprinted search would have suffered.
+   */
+  exact?: boolean;
 }

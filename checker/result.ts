@@ -10,6 +10,13 @@ export interface SearchStats {
   depth: number;
   /** Wall time of the search. */
   seconds: number;
+  /**
+   * Exhaustive searches: TLC's optimistic estimate of the probability that a fingerprint
+   * collision made the search miss a state, distinct × (generated − distinct) / 2^64.
+   */
+  collisionProbability?: number;
+  /** With `exact`: distinct states whose fingerprint equalled an earlier, different state's. */
+  fingerprintCollisions?: number;
 }
 
 /** A property that failed, with the path that shows it. */

@@ -88,7 +88,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--minimize <objective>', '"faults": the violation with the fewest injected faults, then the fewest steps')
     .option('--out <dir>', "write each violation's trace file into this directory")
     .option('--no-lint', 'check even when faultline lint finds errors in the spec')
-    .option('--coverage', 'report the handlers, messages, faults and properties the search reached, and those it never did');
+    .option('--coverage', 'report the handlers, messages, faults and properties the search reached, and those it never did')
+    .option('--exact', 'compare full states instead of 64-bit fingerprints and count collisions (slower; small models)');
   environmentFlags(checkCommand).action(async (spec: string, options) => setExitCode(await check(spec, options)));
 
   program

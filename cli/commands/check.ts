@@ -33,6 +33,8 @@ export interface CheckOptions extends EnvironmentOptions {
   lint?: boolean;
   /** Report what the search reached (handlers, messages, faults, properties) and what it never did. */
   coverage?: boolean;
+  /** Compare full states instead of fingerprints, and count fingerprint collisions. */
+  exact?: boolean;
 }
 
 const STRATEGIES = ['bfs', 'dfs', 'random'] as const;
@@ -68,6 +70,10 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
   if (options.maxDepth !== undefined) builder.maxDepth(options.maxDepth);
   if (options.maxStates !== undefined) builder.maxStates(options.maxStates);
   if (options.timeout !== undefined) builder.timeout(options.timeout);
+  if (options.exact) {
+    if (strategy === 'random') throw new BadInputError('--exact needs an exhaustive search (--strategy bfs or dfs)');
+    builder.exact();
+  }
   const tty = process.stderr.isTTY === true;
   if (options.progress || tty) {
     builder.progress((p) => process.stderr.write(tty ? `\r${progressLine(p)}\x1b[K` : `${progressLine(p)}\n`));
@@ -133,9 +139,11 @@ function randomLine(run: NonNullable<CheckResult<unknown, unknown>['random']>): 
 }
 
 function jsonResult(result: CheckResult<unknown, unknown>, traces: Trace[]): object {
+  // The contract's four counters, plus the collision count when --exact asked for it.
+  const { collisionProbability: _, fingerprintCollisions, ...stats } = result.stats;
   return {
     result: result.verdict,
-    stats: result.stats,
+    stats: { ...stats, ...(fingerprintCollisions !== undefined ? { fingerprintCollisions } : {}) },
     violations: traces.map((t) => ({ property: t.property.name, length: t.steps.length, faults: t.faults, trace: t })),
     ...(result.incomplete ? { incomplete: result.incomplete } : {}),
     ...(result.random ? { random: result.random } : {}),
@@ -157,11 +165,20 @@ function writeTraces(dir: string, specFile: string, traces: Trace[], coverage?: 
   }
 }
 
+/** TLC's line on fingerprint collisions, or the count an exact search measured. */
+function fingerprintLine(s: CheckResult<unknown, unknown>['stats']): string {
+  if (s.fingerprintCollisions !== undefined) {
+    return `\nexact: states compared in full; ${count(s.fingerprintCollisions)} fingerprint collision${s.fingerprintCollisions === 1 ? '' : 's'} among them`;
+  }
+  if (s.collisionProbability === undefined) return '';
+  return `\nfingerprint collision probability (optimistic, as TLC computes it): ${s.collisionProbability.toExponential(1)}`;
+}
+
 function humanResult(result: CheckResult<unknown, unknown>, traces: Trace[], needs: string[][]): string {
   const s = result.stats;
   const rate = s.seconds > 0 ? ` (${count(Math.round(s.distinctStates / s.seconds))} states/s)` : '';
   const summary = `${count(s.distinctStates)} distinct states, ${count(s.generatedStates)} generated, depth ${s.depth}, ${s.seconds.toFixed(2)} s${rate}`;
-  if (result.verdict === 'pass') return `pass: every property holds in every reachable state\n${summary}`;
+  if (result.verdict === 'pass') return `pass: every property holds in every reachable state\n${summary}${fingerprintLine(s)}`;
   if (result.verdict === 'incomplete') {
     const why = { 'max-depth': 'the depth bound (--max-depth)', 'max-states': 'the state bound (--max-states)', timeout: 'the time limit (--timeout)', random: 'the random walks (--runs), which prove nothing' }[
       result.incomplete ?? 'timeout'

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bfs, checker, NondeterminismError, SpecError, type CheckResult } from '../../checker/index.ts';
+import { bfs, checker, dfs, NondeterminismError, SpecError, type CheckResult } from '../../checker/index.ts';
 import { defineModel } from '../../specs/index.ts';
 import { chainModel, graphArb, graphModel, reference, type Graph, type GraphState } from '../fixtures/specs/graph.ts';
 
@@ -310,5 +310,35 @@ describe('bfs bounds and edge cases', () => {
     expect(e).toBeInstanceOf(NondeterminismError);
     expect(e.step).toBe(1);
     expect(e.message).toContain('has 0 enabled actions, the trace takes action #0');
+  });
+});
+
+describe('exact mode and the collision estimate', () => {
+  it('compares full states and finds what fingerprints found, with no collision', async () => {
+    const { default: twoPhase } = await import('../../protocols/two-phase.ts');
+    for (const [rm, distinct, generated, depth] of [
+      [3, 288, 1146, 11],
+      [5, 8832, 58146, 17],
+    ]) {
+      const fingerprinted = bfs(twoPhase({ rm }));
+      const exact = bfs(twoPhase({ rm }), { exact: true });
+      const dfsExact = dfs(twoPhase({ rm }), { exact: true });
+      for (const r of [fingerprinted, exact]) expect(r.stats).toMatchObject({ distinctStates: distinct, generatedStates: generated, depth });
+      expect(dfsExact.stats.distinctStates).toBe(distinct);
+      expect(exact.stats.fingerprintCollisions).toBe(0);
+      expect(fingerprinted.stats.fingerprintCollisions).toBeUndefined();
+    }
+  });
+
+  it("prints TLC's optimistic probability distinct × (generated − distinct) / 2^64", async () => {
+    const { default: twoPhase } = await import('../../protocols/two-phase.ts');
+    expect(bfs(twoPhase({ rm: 3 })).stats.collisionProbability).toBe((288 * (1146 - 288)) / 2 ** 64);
+  });
+
+  it('finds the same shortest counterexample', async () => {
+    const { default: twoPhase } = await import('../../protocols/two-phase.ts');
+    const r = bfs(twoPhase({ rm: 3, variant: 'commit-early' }), { exact: true });
+    expect(r.verdict).toBe('violation');
+    expect(r.violations[0].path.actions).toHaveLength(3);
   });
 });

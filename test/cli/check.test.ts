@@ -68,6 +68,19 @@ describe.concurrent('faultline check: verdicts and exit codes', () => {
     expect(lines[3]).toMatch(/ bfs$/);
     expect(lines.find((l) => l.startsWith('pass: '))).toBeDefined();
     expect(r.stdout).toMatch(/\n288 distinct states, 1,146 generated, depth 11, \d+\.\d\d s/);
+    // TLC's optimistic estimate: 288 × (1146 − 288) / 2^64.
+    expect(r.stdout).toContain('\nfingerprint collision probability (optimistic, as TLC computes it): 1.3e-14\n');
+  });
+
+  it('--exact compares full states: same TLC numbers, collisions counted (text and JSON)', async () => {
+    const text = await faultline('check', 'protocols/two-phase.ts', '--param', 'rm=5', '--exact');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/\n8,832 distinct states, 58,146 generated, depth 17, .*\nexact: states compared in full; 0 fingerprint collisions among them\n/);
+    const r = await faultline('check', 'protocols/two-phase.ts', '--exact', '--json');
+    expect(json(r).stats).toMatchObject({ distinctStates: 288, generatedStates: 1146, depth: 11, fingerprintCollisions: 0 });
+    const random = await faultline('check', 'protocols/two-phase.ts', '--exact', '--strategy', 'random');
+    expect(random.code).toBe(2);
+    expect(random.stderr.trim()).toBe('faultline: --exact needs an exhaustive search (--strategy bfs or dfs)');
   });
 
   it('violation → exit 1, with the property, the step count and the trace', async () => {
