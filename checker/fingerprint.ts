@@ -71,6 +71,7 @@ const STRING_CACHE_LIMIT = 1 << 16;
 const stringCache = new Map<string, number>();
 let stringHashes = new Int32Array(2 * 1024);
 const RECENT = 1024;
+// Every slot starts as the empty string with its true hash (filled in below, once hashing is defined).
 const recentStrings: string[] = new Array<string>(RECENT).fill('');
 const recentA = new Int32Array(RECENT);
 const recentB = new Int32Array(RECENT);
@@ -78,7 +79,7 @@ const recentB = new Int32Array(RECENT);
 function recentSlot(s: string): number {
   const n = s.length;
   if (n === 0) return 0;
-  return (Math.imul(s.charCodeAt(0), 31) + Math.imul(s.charCodeAt(n - 1), 961) + s.charCodeAt(n >> 1) + n) & (RECENT - 1);
+  return (Math.imul(s.charCodeAt(0), 31) + Math.imul(s.charCodeAt(n - 1), 961) + n) & (RECENT - 1);
 }
 
 function hashString(s: string): void {
@@ -124,6 +125,10 @@ function hashStringSlow(s: string): void {
     stringCache.set(s, slot);
   }
 }
+
+hashStringSlow('');
+recentA.fill(r1);
+recentB.fill(r2);
 
 function hashNumber(n: number): void {
   if ((n | 0) === n) {
@@ -173,13 +178,16 @@ function hashComposite(v: unknown): void {
   }
 }
 
+// Element hashes are already avalanched (finalised, or constants), so one xor-multiply by an
+// odd constant per lane combines them: a bijection in both the running hash and the element,
+// so arrays differing in one element never collide, and the final mix spreads the bits.
 function hashArray(v: readonly unknown[]): void {
   let a = ARR_A;
   let b = ARR_B;
   for (let i = 0; i < v.length; i++) {
     hash(v[i]);
-    a = mixA(a, r1);
-    b = mixB(b, r2);
+    a = Math.imul(a ^ r1, 0x2c1b3c6d);
+    b = Math.imul(b ^ r2, 0x9e3779b1);
   }
   r1 = finalA(a ^ v.length);
   r2 = finalB(b ^ v.length);

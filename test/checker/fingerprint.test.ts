@@ -47,6 +47,14 @@ function sortedJson(value: unknown): string {
 }
 
 describe('fingerprint', () => {
+  it('hashes the empty string like any other string, every time (the string cache starts full of them)', () => {
+    const first = fingerprint(['', { '': '' }]);
+    expect(fingerprint('')).not.toEqual({ hi: 0, lo: 0 });
+    for (const s of ['a', 'ab', 'working', 'x'.repeat(70)]) fingerprint({ [s]: s });
+    expect(fingerprint(['', { '': '' }])).toEqual(first);
+    expect(fingerprint('')).not.toEqual(fingerprint(null));
+  });
+
   it('is 64 bits as two unsigned 32-bit halves, and fingerprintInto writes the same', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
