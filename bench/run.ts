@@ -48,6 +48,17 @@ const PUBLISHED: Record<number, { spin: string; tlc: string }> = {
   9: { spin: '35–40 s, 1.75 GB', tlc: '548 s, 2.8 GB' },
 };
 
+/**
+ * The actor layer (issue 6: "the actor layer does not dominate"): bundled protocols whose
+ * states are whole worlds (nodes, network multiset, timers, fault counters), with their
+ * pinned distinct-state counts.
+ */
+const ACTOR_CONFIGS: { spec: string; args: string[]; distinct: number }[] = [
+  { spec: 'protocols/paxos.ts', args: ['--max-dups', '1'], distinct: 84_950 },
+  { spec: 'protocols/two-phase-commit.ts', args: ['--crashes', '1', '--recover'], distinct: 18_795 },
+];
+const ACTOR_RESULTS = join(BENCH, 'actor-results.md');
+
 const DEFAULT_CONFIGS = [7, 8, 9];
 const QUICK_CONFIGS = [5, 7];
 const SANITY_CONFIGS = [3, 5];
@@ -64,15 +75,17 @@ interface Options {
   record: boolean;
   faultline: string;
   extra: string[];
+  /** Also time the actor-layer protocols (ACTOR_CONFIGS). */
+  actor: boolean;
 }
 
 function usage(message: string): never {
-  process.stderr.write(`bench: ${message}\nusage: node --import tsx bench/run.ts [--quick] [--only rm=N[,N…]] [--repeat k] [--timeout s] [--no-spin] [--no-sanity] [--no-record] [--faultline file] [-- faultline args]\n`);
+  process.stderr.write(`bench: ${message}\nusage: node --import tsx bench/run.ts [--quick] [--only rm=N[,N…]] [--repeat k] [--timeout s] [--no-spin] [--no-sanity] [--no-actor] [--no-record] [--faultline file] [-- faultline args]\n`);
   process.exit(64);
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { configs: DEFAULT_CONFIGS, repeat: 1, spin: true, sanity: true, record: true, faultline: 'bin/faultline.js', extra: [] };
+  const options: Options = { configs: DEFAULT_CONFIGS, repeat: 1, spin: true, sanity: true, record: true, faultline: 'bin/faultline.js', extra: [], actor: true };
   const only: number[] = [];
   let quick = false;
   for (let i = 0; i < argv.length; i++) {
@@ -96,6 +109,7 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--no-spin') options.spin = false;
     else if (arg === '--no-sanity') options.sanity = false;
     else if (arg === '--no-record') options.record = false;
+    else if (arg === '--no-actor') options.actor = false;
     else if (arg === '--faultline') options.faultline = value();
     else usage(`unknown option ${arg}`);
   }
@@ -244,7 +258,12 @@ function tail(text: string, lines = 3): string {
 }
 
 async function runFaultline(n: number, options: Options, method: RssMethod): Promise<Run> {
-  const args = [options.faultline, 'check', SPEC, '--param', `rm=${n}`, '--json', ...options.extra];
+  return runCheck([SPEC, '--param', `rm=${n}`, ...options.extra], options, method);
+}
+
+/** `faultline check <args> --json` as a measured child process. */
+async function runCheck(checkArgs: string[], options: Options, method: RssMethod): Promise<Run> {
+  const args = [options.faultline, 'check', ...checkArgs, '--json', '--no-lint'];
   const m = await measure(method, process.execPath, args, ROOT, options.timeoutSeconds);
   const base = { wallSeconds: m.wallSeconds, peakRssBytes: m.peakRssBytes };
   if (m.timedOut) return { ...base, ok: false, problem: `timed out after ${options.timeoutSeconds} s` };
@@ -370,6 +389,54 @@ Appended by \`node --import tsx bench/run.ts\` (see bench/README.md), one line p
 | date | commit | machine | rm | distinct | faultline s | search s | faultline states/s | faultline MB | SPIN s | SPIN states/s | SPIN MB | time × | mem × | notes |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 `;
+
+const ACTOR_RESULTS_HEADER = `# Benchmark results: the actor layer
+
+Appended by \`node --import tsx bench/run.ts\` (see bench/README.md): bundled actor protocols, whose
+states are whole worlds (nodes, the network multiset, timers), timed like TwoPhase.
+
+- **distinct / generated**: faultline's counts (distinct must equal the count pinned in the tests).
+- **search s**: the search time faultline reports; **states/s**: distinct per search second;
+  **generated/s**: generated per search second; **MB**: peak RSS of the whole process.
+
+| date | commit | machine | spec | flags | distinct | generated | search s | states/s | generated/s | MB | notes |
+|---|---|---|---|---|---|---|---|---|---|---|---|
+`;
+
+/** Times the actor-layer protocols and appends a line each to bench/actor-results.md. */
+async function actorLayer(options: Options, method: RssMethod, machine: string, say: (line: string) => void): Promise<boolean> {
+  say('\nActor layer: distinct states per search second (the search as faultline times it)');
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const commit = git(['rev-parse', '--short', 'HEAD']) ?? '?';
+  const rows: string[][] = [];
+  let ok = true;
+  for (const config of ACTOR_CONFIGS) {
+    const runs: Run[] = [];
+    for (let k = 0; k < options.repeat; k++) runs.push(await runCheck([config.spec, ...config.args, ...options.extra], options, method));
+    const r = bestOf(runs.map((x) => ({ ...x, wallSeconds: x.innerSeconds ?? x.wallSeconds })));
+    const matches = r.ok && r.distinct === config.distinct;
+    if (!matches) ok = false;
+    const perSecond = (n: number | undefined): number | undefined => (n !== undefined && r.innerSeconds ? n / r.innerSeconds : undefined);
+    const cells = [
+      config.spec,
+      [...config.args, ...options.extra].join(' '),
+      fmtInt(r.distinct),
+      fmtInt(r.generated),
+      fmtSec(r.innerSeconds),
+      fmtInt(perSecond(r.distinct)),
+      fmtInt(perSecond(r.generated)),
+      fmtMB(r.peakRssBytes),
+      !r.ok ? `FAILED: ${r.problem}` : matches ? 'ok' : `MISMATCH (expected ${fmtInt(config.distinct)})`,
+    ];
+    rows.push(cells);
+    if (options.record) {
+      if (!existsSync(ACTOR_RESULTS)) writeFileSync(ACTOR_RESULTS, ACTOR_RESULTS_HEADER);
+      appendFileSync(ACTOR_RESULTS, `| ${[date, commit, machine, ...cells.slice(0, 8), [options.repeat > 1 ? `best of ${options.repeat}` : '', cells[8] === 'ok' ? '' : cells[8]].filter(Boolean).join('; ')].map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |\n`);
+    }
+  }
+  say(table(['spec', 'flags', 'distinct', 'generated', 'search s', 'states/s', 'generated/s', 'MB', 'check'], rows));
+  return ok;
+}
 
 function appendResult(cells: string[]): void {
   if (!existsSync(RESULTS)) writeFileSync(RESULTS, RESULTS_HEADER);
@@ -538,7 +605,8 @@ async function main(): Promise<number> {
       ),
     );
     for (const note of notes) say(note);
-    if (options.record) say(`\nappended ${options.configs.length} line(s) to ${join('bench', 'results.md')}`);
+    if (options.actor && !(await actorLayer(options, method, machine, say))) mismatch = true;
+    if (options.record) say(`\nappended ${options.configs.length} line(s) to ${join('bench', 'results.md')}${options.actor ? ` and ${ACTOR_CONFIGS.length} to ${join('bench', 'actor-results.md')}` : ''}`);
     if (mismatch) say('\n*** MISMATCH: state counts differ between faultline, SPIN and TLC ***');
     else if (failed) say('\nsome runs failed or did not complete (see above)');
   } finally {
