@@ -1,6 +1,8 @@
 export { checker, CheckerBuilder } from './checker.ts';
 export { bfs } from './bfs.ts';
 export { dfs } from './dfs.ts';
+export { SharedVisitedSet, GrowthCoordinator } from './shared-visited-set.ts';
+export type { SharedVisitedSetHandle, SharedTable, GrowthLink } from './shared-visited-set.ts';
 export { fingerprint, fingerprintInto, fingerprintHex } from './fingerprint.ts';
 export type { Fingerprint } from './fingerprint.ts';
 export { canonicalJson } from '../specs/index.ts';
