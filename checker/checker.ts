@@ -2,6 +2,8 @@ import type { Model } from '../specs/index.ts';
 import { bfs } from './bfs.ts';
 import { dfs } from './dfs.ts';
 import type { Progress, SearchOptions } from './options.ts';
+import { parallelBfs } from './parallel/parallel-bfs.ts';
+import type { ModelRecipe } from './parallel/recipe.ts';
 import { random, type RandomOptions } from './random.ts';
 import type { CheckResult } from './result.ts';
 
@@ -50,6 +52,14 @@ export class CheckerBuilder<S, A> {
   /** Runs breadth-first search (shortest counterexamples). */
   bfs(): CheckResult<S, A> {
     return bfs(this.model, this.options);
+  }
+
+  /**
+   * Runs breadth-first search on `workers` worker threads (default: the machine's cores), each
+   * building the model from `recipe`; same verdicts and, to the end, the same counts as `bfs()`.
+   */
+  parallelBfs(recipe: ModelRecipe, workers?: number): Promise<CheckResult<S, A>> {
+    return parallelBfs(this.model, recipe, { ...this.options, ...(workers !== undefined ? { workers } : {}) });
   }
 
   /** Runs depth-first search. */

@@ -1,6 +1,10 @@
 export { checker, CheckerBuilder } from './checker.ts';
 export { bfs } from './bfs.ts';
 export { dfs } from './dfs.ts';
+export { parallelBfs } from './parallel/parallel-bfs.ts';
+export type { ParallelSearchOptions } from './parallel/parallel-bfs.ts';
+export { modelFromRecipe } from './parallel/recipe.ts';
+export type { ModelRecipe } from './parallel/recipe.ts';
 export { SharedVisitedSet, GrowthCoordinator } from './shared-visited-set.ts';
 export type { SharedVisitedSetHandle, SharedTable, GrowthLink } from './shared-visited-set.ts';
 export { fingerprint, fingerprintInto, fingerprintHex } from './fingerprint.ts';

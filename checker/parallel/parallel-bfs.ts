@@ -1,0 +1,336 @@
+import { availableParallelism } from 'node:os';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { Model } from '../../specs/index.ts';
+import { SpecError } from '../errors.ts';
+import type { SearchOptions } from '../options.ts';
+import { replayPath, type Path } from '../path.ts';
+import type { CheckResult, IncompleteReason } from '../result.ts';
+import { GrowthCoordinator, SharedVisitedSet } from '../shared-visited-set.ts';
+import { planTransfers } from './balance.ts';
+import {
+  Control,
+  controlWords,
+  deserializeError,
+  StopReason,
+  type Command,
+  type LevelDone,
+  type Report,
+  type SerializedError,
+  type WorkerSetup,
+} from './protocol.ts';
+import type { ModelRecipe } from './recipe.ts';
+import { SharedStateLogs } from './shared-state-log.ts';
+
+/** Options of {@link parallelBfs}. */
+export interface ParallelSearchOptions extends SearchOptions {
+  /** Worker threads (default: the machine's available parallelism). */
+  workers?: number;
+  /** Initial slots of the shared visited set (it grows as needed). */
+  initialCapacity?: number;
+}
+
+const BOOTSTRAP = new URL('./ts-worker.mjs', import.meta.url);
+const ENTRY = new URL('./worker.ts', import.meta.url).href;
+
+/**
+ * Breadth-first search on worker threads, level-synchronous so that the first violations found
+ * are shortest ones, with the counts of {@link import('../bfs.ts').bfs} (distinct, generated,
+ * depth) when it runs to the end.
+ *
+ * `model` is the model in this thread (for replaying traces); `recipe` builds the same model in
+ * each worker. Workers share the visited set (a {@link SharedVisitedSet}) and keep their own
+ * states, logs and frontiers; at each level barrier the main thread moves surplus states from
+ * the fullest frontiers to the emptiest. A violation stops every worker at its next state; of
+ * the violations found in that level, the one whose path is first in BFS order (initial state,
+ * then action indices) is reported, replayed first in the worker that found it and then here,
+ * with fingerprint checks, so nondeterministic specs fail as they do single-threaded. With more
+ * than one shortest counterexample it may differ from bfs()'s; with a state bound the distinct
+ * count may exceed the bound by up to `workers - 1`.
+ *
+ * Spec errors come back as the SpecError or NondeterminismError bfs() would throw, with the
+ * path to the failing state when it replays.
+ */
+export async function parallelBfs<S, A>(model: Model<S, A>, recipe: ModelRecipe, options: ParallelSearchOptions = {}): Promise<CheckResult<S, A>> {
+  const workers = options.workers ?? availableParallelism();
+  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
+  if (options.exact) throw new RangeError('exact (full-state) comparison runs only in the single-threaded search');
+  // The initial states here too: a throwing init() fails exactly as in bfs(), before any thread starts.
+  try {
+    Array.from(model.init());
+  } catch (error) {
+    throw new SpecError('init', error);
+  }
+  const run = new ParallelRun(model, recipe, options, workers);
+  try {
+    return await run.search();
+  } finally {
+    await run.close();
+  }
+}
+
+/** A pending reply of a worker. */
+interface Pending {
+  resolve(report: Report): void;
+  reject(error: unknown): void;
+}
+
+/** One parallel search: the threads, the shared memory and the level loop. */
+class ParallelRun<S, A> {
+  private readonly started = performance.now();
+  private readonly visited: SharedVisitedSet;
+  private readonly control: Int32Array;
+  private readonly stats: Float64Array;
+  private readonly logs: SharedStateLogs;
+  private readonly coordinator: GrowthCoordinator;
+  private readonly threads: Worker[] = [];
+  private readonly tablePorts: MessagePort[] = [];
+  private readonly pending: Pending[][] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private failure: unknown;
+  private closing = false;
+  private generated: number[];
+  private depth = 0;
+
+  constructor(
+    private readonly model: Model<S, A>,
+    recipe: ModelRecipe,
+    private readonly options: ParallelSearchOptions,
+    private readonly workers: number,
+  ) {
+    this.visited = SharedVisitedSet.create(options.initialCapacity);
+    const control = new SharedArrayBuffer(controlWords(workers) * 4);
+    const stats = new SharedArrayBuffer(workers * 2 * 8);
+    this.control = new Int32Array(control);
+    this.stats = new Float64Array(stats);
+    this.logs = new SharedStateLogs(workers);
+    this.generated = new Array<number>(workers).fill(0);
+    this.coordinator = new GrowthCoordinator(this.visited, workers, (w, table) => this.tablePorts[w].postMessage(table));
+
+    const peers: (MessagePort | undefined)[][] = Array.from({ length: workers }, () => new Array(workers).fill(undefined));
+    for (let i = 0; i < workers; i++) {
+      for (let j = i + 1; j < workers; j++) {
+        const channel = new MessageChannel();
+        peers[i][j] = channel.port1;
+        peers[j][i] = channel.port2;
+      }
+    }
+    for (let w = 0; w < workers; w++) {
+      const table = new MessageChannel();
+      this.tablePorts.push(table.port1);
+      const setup: WorkerSetup = {
+        entry: ENTRY,
+        recipe,
+        index: w,
+        workers,
+        visited: this.visited.handle,
+        control,
+        stats,
+        tablePort: table.port2,
+        peers: peers[w],
+        ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
+      };
+      const transfer = [table.port2, ...peers[w].filter((p): p is MessagePort => p !== undefined)];
+      const thread = new Worker(BOOTSTRAP, { workerData: { ...setup }, transferList: transfer });
+      this.pending.push([]);
+      this.threads.push(thread);
+      thread.on('message', (report: Report) => this.receive(w, report));
+      thread.on('error', (error) => this.fail(error));
+      thread.on('exit', (code) => {
+        if (!this.closing) this.fail(new Error(`worker ${w} exited unexpectedly (exit code ${code})`));
+      });
+    }
+  }
+
+  /** Runs the levels and returns the result. */
+  async search(): Promise<CheckResult<S, A>> {
+    await Promise.all(this.threads.map((_, w) => this.reply(w)));
+    this.startTimers();
+    let incomplete: IncompleteReason | undefined;
+    let results = await this.round(() => ({ type: 'seed' }));
+    let steps = 0; // steps from an initial state to the level being expanded
+    for (;;) {
+      // As bfs.ts: a state found while expanding level `steps - 1` lies on level `steps`, at depth steps + 1.
+      if (results.some((r) => r.discovered > 0)) this.depth = steps + 1;
+      const stopped = await this.stopped(results, incomplete);
+      if (stopped) return stopped;
+      const sizes = results.map((r) => r.frontier);
+      if (sizes.every((n) => n === 0)) return this.result([], incomplete);
+      const plan = planTransfers(sizes);
+      const atBound = steps >= (this.options.maxDepth ?? Infinity);
+      results = await this.round((w) => ({
+        type: 'level',
+        atBound,
+        give: plan.filter((t) => t.from === w),
+        receive: plan.filter((t) => t.to === w),
+      }));
+      if (results.some((r) => r.unvisitedAtBound)) incomplete = 'max-depth';
+      steps++;
+    }
+  }
+
+  /** Ends every worker; nothing of the search stays behind. */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.visited.abort();
+    await Promise.all(this.threads.map((t) => t.terminate()));
+    for (const port of this.tablePorts) port.close();
+  }
+
+  /** Sends each worker its command and waits for every reply. */
+  private async round(command: (w: number) => Command): Promise<LevelDone[]> {
+    this.coordinator.growIfReady(); // a growth requested at the end of the last level
+    const replies = this.threads.map((thread, w) => {
+      this.coordinator.started(w);
+      const reply = this.reply(w);
+      thread.postMessage(command(w));
+      return reply;
+    });
+    const results = (await Promise.all(replies)) as LevelDone[];
+    results.forEach((r, w) => (this.generated[w] = r.generated));
+    return results;
+  }
+
+  /** The next reply of worker `w`. */
+  private reply(w: number): Promise<Report> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.pending[w].push({ resolve, reject }));
+  }
+
+  private receive(w: number, report: Report): void {
+    switch (report.type) {
+      case 'log':
+        this.logs.update(w, report.buffer);
+        return;
+      case 'paused':
+        this.coordinator.pausedAt(w);
+        return;
+      case 'fatal': {
+        const error = deserializeError(report.error);
+        error.message = `worker ${w} failed: ${error.message}`;
+        this.fail(error);
+        return;
+      }
+      case 'done':
+        this.coordinator.finished(w);
+        break;
+    }
+    this.pending[w].shift()?.resolve(report);
+  }
+
+  private fail(error: unknown): void {
+    if (this.failure !== undefined || this.closing) return;
+    this.failure = error;
+    this.visited.abort();
+    for (const queue of this.pending) for (const p of queue.splice(0)) p.reject(error);
+  }
+
+  private startTimers(): void {
+    const { timeoutSeconds, onProgress } = this.options;
+    if (timeoutSeconds !== undefined) {
+      const left = Math.max(0, timeoutSeconds * 1000 - (performance.now() - this.started));
+      this.timers.push(setTimeout(() => Atomics.compareExchange(this.control, Control.stop, StopReason.running, StopReason.timeout), left));
+    }
+    if (onProgress) {
+      const every = (this.options.progressEverySeconds ?? 2) * 1000;
+      this.timers.push(
+        setInterval(() => {
+          let generated = 0;
+          let queue = 0;
+          for (let w = 0; w < this.workers; w++) {
+            generated += this.stats[2 * w];
+            queue += this.stats[2 * w + 1];
+          }
+          onProgress({
+            distinctStates: this.visited.size,
+            generatedStates: generated,
+            depth: this.depth,
+            queue,
+            seconds: (performance.now() - this.started) / 1000,
+          });
+        }, every),
+      );
+    }
+  }
+
+  /** The result when the level just run stopped the search, else undefined. */
+  private async stopped(results: LevelDone[], incomplete: IncompleteReason | undefined): Promise<CheckResult<S, A> | undefined> {
+    const reason = Atomics.load(this.control, Control.stop);
+    if (reason === StopReason.running) return undefined;
+    const errors = results.flatMap((r) => (r.error ? [r.error] : []));
+    if (reason === StopReason.error || (errors.length > 0 && !results.some((r) => r.violation))) {
+      throw await this.located(errors[0]);
+    }
+    const found = results.flatMap((r) => (r.violation ? [r.violation] : []));
+    if (found.length > 0) {
+      const chains = found.map((v) => ({ ...v, chain: this.logs.chain(v.id) }));
+      chains.sort((a, b) => compareChains(a.chain, b.chain));
+      const { id, property, chain } = chains[0];
+      const verified = await this.verify(id, chain);
+      if (verified) throw verified;
+      const path = this.replay(chain);
+      return this.result([{ property, kind: 'invariant', path }], incomplete);
+    }
+    return this.result([], reason === StopReason.maxStates ? 'max-states' : reason === StopReason.timeout ? 'timeout' : incomplete);
+  }
+
+  /** The error a worker reported, with the path to its state when that replays (as Exploration's `locate`). */
+  private async located(data: SerializedError | undefined): Promise<Error> {
+    if (!data) return new Error('a worker stopped the search without saying why');
+    const error = deserializeError(data);
+    if (data.kind === 'spec' && data.at >= 0 && error instanceof SpecError) {
+      try {
+        const chain = this.logs.chain(data.at);
+        if (!(await this.verify(data.at, chain))) error.path = this.replay(chain) as Path<unknown, unknown>;
+      } catch {
+        // The path is a courtesy; the original error is what matters.
+      }
+    }
+    return error;
+  }
+
+  /** Replays a path in the worker that logged its last state (whose module state is the search's); the error, if any. */
+  private async verify(id: number, chain: ReturnType<SharedStateLogs['chain']>): Promise<Error | undefined> {
+    const w = id % this.workers;
+    const reply = this.reply(w);
+    this.threads[w].postMessage({ type: 'verify', ...chain } satisfies Command);
+    const report = await reply;
+    return report.type === 'verified' && report.error ? deserializeError(report.error) : undefined;
+  }
+
+  /** Replays a path here, checking every state's fingerprint against the log. */
+  private replay(chain: ReturnType<SharedStateLogs['chain']>): Path<S, A> {
+    return replayPath(this.model, chain.initIndex, chain.actionIndices, (step) => {
+      const f = chain.fingerprints[step];
+      return f && { hi: f[0], lo: f[1] };
+    });
+  }
+
+  private result(violations: CheckResult<S, A>['violations'], incomplete: IncompleteReason | undefined): CheckResult<S, A> {
+    const verdict = violations.length > 0 ? 'violation' : incomplete ? 'incomplete' : 'pass';
+    const distinct = this.visited.size;
+    const generated = this.generated.reduce((a, b) => a + b, 0);
+    return {
+      verdict,
+      strategy: 'bfs',
+      stats: {
+        distinctStates: distinct,
+        generatedStates: generated,
+        depth: this.depth,
+        seconds: (performance.now() - this.started) / 1000,
+        // TLC's optimistic estimate, as Exploration computes it.
+        collisionProbability: (distinct * Math.max(0, generated - distinct)) / 2 ** 64,
+      },
+      violations,
+      ...(verdict === 'incomplete' ? { incomplete } : {}),
+    };
+  }
+}
+
+/** BFS order of two paths of the same level: initial state, then action indices. */
+function compareChains(a: { initIndex: number; actionIndices: number[] }, b: { initIndex: number; actionIndices: number[] }): number {
+  if (a.initIndex !== b.initIndex) return a.initIndex - b.initIndex;
+  const n = Math.min(a.actionIndices.length, b.actionIndices.length);
+  for (let i = 0; i < n; i++) if (a.actionIndices[i] !== b.actionIndices[i]) return a.actionIndices[i] - b.actionIndices[i];
+  return a.actionIndices.length - b.actionIndices.length;
+}
