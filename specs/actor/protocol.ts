@@ -7,6 +7,7 @@ import { topologyOf, type Topology } from './topology.ts';
 import type { Envelope, Message, NodeId, ProtocolDefinition, RoleDefinition } from './types.ts';
 import { World } from './world.ts';
 import type { BudgetedFault, WorldState } from './world-state.ts';
+import { symmetryReduction } from './symmetry.ts';
 import { actorFairness, consensusView, mapLiveness, type ConsensusView, type LivenessProperty } from './liveness.ts';
 
 
@@ -28,8 +29,13 @@ export interface ActorModel extends Model<WorldState, ActorAction> {
   readonly topology: Topology;
   /** The environment in force. */
   readonly environment: Environment;
-  /** The same protocol with other params or environment knobs. */
-  configure(options: { params?: Params; environment?: Partial<Environment> }): ActorModel;
+  /** The same protocol with other params or environment knobs, or (`symmetry: false`) without symmetry reduction. */
+  configure(options: { params?: Params; environment?: Partial<Environment>; symmetry?: boolean }): ActorModel;
+  /**
+   * The roles the protocol declares interchangeable (`symmetric`) and whether exhaustive
+   * searches reduce by them (`reduced`: declared, not switched off, and some role has two nodes).
+   */
+  readonly symmetry: { roles: readonly string[]; reduced: boolean };
   /** The environment as one line, for result headers. */
   describeEnvironment(): string;
   /** Which fault an action injects, if any. */
@@ -111,6 +117,17 @@ function describeAction(a: ActorAction): string {
   return a.chosen.length === 0 ? label : `${label} [chose ${a.chosen.map(formatValue).join(', ')}]`;
 }
 
+/** `symmetric` must name roles: a typo would silently check without reduction. */
+function validateSymmetric(symmetric: unknown, roles: readonly string[]): void {
+  if (symmetric === undefined) return;
+  if (!Array.isArray(symmetric) || symmetric.some((r) => typeof r !== 'string')) {
+    throw new Error(`symmetric: expected a list of role names, e.g. symmetric: ['${roles[roles.length - 1] ?? 'participant'}']`);
+  }
+  for (const role of symmetric) {
+    if (!roles.includes(role)) throw new Error(`symmetric: no role "${role}" (roles: ${roles.join(', ')})`);
+  }
+}
+
 const FAULT_OF: Partial<Record<ActorAction['kind'], FaultKind>> = {
   drop: 'drops',
   duplicate: 'dups',
@@ -124,14 +141,17 @@ const FAULT_OF: Partial<Record<ActorAction['kind'], FaultKind>> = {
  * whose actions are deliveries, timer firings and the faults the environment allows.
  */
 export function protocol<M extends Message = Message>(definition: ProtocolDefinition<M>): ActorModel {
-  return compile(definition as unknown as ProtocolDefinition, {}, {});
+  return compile(definition as unknown as ProtocolDefinition, {}, {}, true);
 }
 
-function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Environment>): ActorModel {
+function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Environment>, symmetry: boolean): ActorModel {
   const env: Environment = { ...DEFAULT_ENVIRONMENT, ...def.environment, ...overrides };
   validateEnvironment(env);
+  validateSymmetric(def.symmetric, Object.keys(def.roles));
   const counts = typeof def.nodes === 'function' ? def.nodes(params) : def.nodes;
   const topology = topologyOf(counts, Object.keys(def.roles));
+  const symmetricRoles = [...new Set(def.symmetric ?? [])];
+  const representative = symmetry ? symmetryReduction(topology, symmetricRoles, env.fifo) : undefined;
   const roleOf = (id: NodeId): RoleDefinition => def.roles[topology.node.get(id)!.role];
   const first = topology.ids[0];
   const clocked = topology.ids.filter((id) => roleOf(id).clock !== false);
@@ -242,7 +262,8 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
       ...Object.fromEntries(Object.keys(def.terminal ?? {}).map((k) => [k, 'terminal' as const])),
     },
 
-    configure: (options) => compile(def, options.params ?? params, { ...overrides, ...options.environment }),
+    symmetry: { roles: symmetricRoles, reduced: representative !== undefined },
+    configure: (options) => compile(def, options.params ?? params, { ...overrides, ...options.environment }, options.symmetry ?? symmetry),
     describeEnvironment: () => describeEnvironment(env),
     faultKind: (action) => FAULT_OF[action.kind],
     handlers: () =>
@@ -360,6 +381,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     },
 
     next: (_w, action) => action.result,
+    ...(representative ? { representative } : {}),
 
     // Bounds that are part of the model: time stops at maxTime; the network holds maxInFlight.
     constraint:

@@ -114,4 +114,16 @@ export interface ProtocolDefinition<M extends Message = Message> {
   liveness?: Record<string, LivenessProperty<World>>;
   /** For `faultline flp`: each node's decision (and input) in a consensus protocol. */
   consensus?: ConsensusDeclaration;
+  /**
+   * Roles whose nodes are interchangeable (symmetry reduction, like TLC's SYMMETRY over model
+   * values): exhaustive searches count a world once per renaming of these nodes within their
+   * roles. Their ids are renamed wherever they appear as strings, in local state, messages
+   * and history. Sound only if the protocol treats those ids as opaque names: no handler
+   * depends on `ctx.index` or on an id's place in the role's node order, no state is indexed
+   * by node position, the ids never double as ordinary strings, and every invariant and
+   * terminal property gives the same answer for renamed worlds. None of this is checked.
+   * Keep sets of ids as objects keyed by id: a list kept in node order is renamed in place,
+   * out of node order, so fewer worlds merge.
+   */
+  symmetric?: readonly string[];
 }

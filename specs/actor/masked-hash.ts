@@ -1,0 +1,138 @@
+/**
+ * Which ids a masked hash hides: each symmetric node id → its role, and the one id (if any)
+ * hashed as "self".
+ */
+export interface Mask {
+  roleOf: ReadonlyMap<string, string>;
+  self?: string;
+}
+
+const SELF = 0x6a09e667;
+const NULL = 0x1b56c4e9;
+const TRUE = 0x2545f491;
+const FALSE = 0x5851f42d;
+const NUMBER = 0x3c6ef372;
+const ARRAY = 0x13198a2e;
+const OBJECT = 0x299f31d0;
+const MAP = 0x452821e6;
+const SET = 0x34e90c6c;
+const ROLE = 0x510e527f;
+
+/**
+ * A 32-bit structural hash of plain data with symmetric node ids masked: `self` hashes to
+ * one mark, every other id to its role's. Renaming nodes within their roles does not change
+ * it, which is what makes it a signature; key order, Set and Map order never matter. Equal
+ * data hash equally; unequal data may collide, which only makes two signatures tie.
+ */
+export function maskedHash(value: unknown, mask: Mask): number {
+  switch (typeof value) {
+    case 'string': {
+      if (value === mask.self) return SELF;
+      const role = mask.roleOf.get(value);
+      return role === undefined ? stringHash(value) : mix(ROLE, stringHash(role));
+    }
+    case 'number':
+      return value === 0 ? mix(NUMBER, 0) : numberHash(value);
+    case 'boolean':
+      return value ? TRUE : FALSE;
+    case 'undefined':
+      return NULL;
+    case 'object': {
+      if (value === null) return NULL;
+      if (Array.isArray(value)) {
+        let h = ARRAY;
+        for (let i = 0; i < value.length; i++) h = mix(h, maskedHash(value[i], mask));
+        return fmix(h ^ value.length);
+      }
+      // Unordered collections: a sum of avalanched entry hashes.
+      if (value instanceof Set) {
+        let sum = 0;
+        for (const v of value) sum = (sum + fmix(mix(SET, maskedHash(v, mask)))) | 0;
+        return fmix(mix(SET, sum) ^ value.size);
+      }
+      if (value instanceof Map) {
+        let sum = 0;
+        for (const [k, v] of value) sum = (sum + fmix(mix(mix(MAP, maskedHash(k, mask)), maskedHash(v, mask)))) | 0;
+        return fmix(mix(MAP, sum) ^ value.size);
+      }
+      const record = value as Record<string, unknown>;
+      let sum = 0;
+      let n = 0;
+      for (const key in record) {
+        const v = record[key];
+        if (v === undefined) continue; // as in JSON
+        sum = (sum + fmix(mix(mix(OBJECT, maskedHash(key, mask)), maskedHash(v, mask)))) | 0;
+        n++;
+      }
+      return fmix(mix(OBJECT, sum) ^ n);
+    }
+    default:
+      throw new TypeError(`a state may hold only plain data, found a ${typeof value}`);
+  }
+}
+
+/** Adds to `out` every symmetric node id that appears in `value` (as a value or a key). */
+export function collectIds(value: unknown, roleOf: ReadonlyMap<string, string>, out: Set<string>): void {
+  if (typeof value === 'string') {
+    if (roleOf.has(value)) out.add(value);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const v of value) collectIds(v, roleOf, out);
+  } else if (value instanceof Map) {
+    for (const [k, v] of value) {
+      collectIds(k, roleOf, out);
+      collectIds(v, roleOf, out);
+    }
+  } else if (value instanceof Set) {
+    for (const v of value) collectIds(v, roleOf, out);
+  } else {
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      if (record[key] === undefined) continue;
+      if (roleOf.has(key)) out.add(key);
+      collectIds(record[key], roleOf, out);
+    }
+  }
+}
+
+// Keys and enum-like values repeat endlessly: remember their hashes (up to a bound).
+const STRING_CACHE_LIMIT = 1 << 16;
+const strings = new Map<string, number>();
+
+function stringHash(s: string): number {
+  let h = strings.get(s);
+  if (h !== undefined) return h;
+  h = 0x5be0cd19;
+  for (let i = 0; i < s.length; i++) h = mix(h, s.charCodeAt(i));
+  h = fmix(h ^ s.length);
+  if (strings.size < STRING_CACHE_LIMIT) strings.set(s, h);
+  return h;
+}
+
+const floatView = new Float64Array(1);
+const floatWords = new Uint32Array(floatView.buffer);
+
+function numberHash(n: number): number {
+  if ((n | 0) === n) return fmix(mix(NUMBER, n));
+  floatView[0] = n;
+  return fmix(mix(mix(NUMBER ^ 1, floatWords[0]), floatWords[1]));
+}
+
+function mix(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}

@@ -1,0 +1,266 @@
+import { canonicalJson } from '../canonical.ts';
+import { collectIds, maskedHash } from './masked-hash.ts';
+import { permuteWorld } from './permute-world.ts';
+import type { Topology } from './topology.ts';
+import type { NodeId } from './types.ts';
+import type { HistoryEvent, WorldState } from './world-state.ts';
+
+/**
+ * Past this many orderings of tied nodes, one fixed ordering is taken instead of the best:
+ * still sound (a permutation of the state), only less reduction for that state.
+ */
+const MAX_CANDIDATES = 720;
+
+/** What the reduction knows of a protocol: its nodes, which roles are symmetric, its network. */
+interface Layout {
+  topology: Topology;
+  /** The roles with two or more nodes, each with its ids in node order. */
+  groups: NodeId[][];
+  /** Each symmetric node id → its role. */
+  roleOf: Map<NodeId, string>;
+  /** Each symmetric node id → its slot in the signature array. */
+  slot: Map<NodeId, number>;
+  /** The first node of a role that is not symmetric: partition sides are told apart by it. */
+  anchor: NodeId | undefined;
+  fifo: boolean;
+  parts: PartCache;
+}
+
+/**
+ * Symmetry reduction for an actor protocol whose nodes of `roles` are interchangeable: a
+ * function from a world to the canonical member of its orbit under renaming those nodes
+ * within their roles (see {@link permuteWorld} for where ids are renamed).
+ *
+ * Each node gets an id-free signature: a hash of the masked encodings of every part of the
+ * world that mentions it (its own local state, timers, crash, clock offset and partition
+ * side; other nodes' states, messages and history events naming it), with itself and every
+ * other symmetric id replaced by placeholders. Nodes are renamed into signature order; only
+ * nodes with equal signatures are tried in every order, and the ordering whose world has the
+ * smallest canonical JSON wins. The candidates are the same for every world of an orbit, so
+ * equal orbits give equal representatives. Undefined when no role has two nodes.
+ */
+export function symmetryReduction(topology: Topology, roles: readonly string[], fifo: boolean): ((w: WorldState) => WorldState) | undefined {
+  const groups = roles.map((role) => topology.byRole.get(role) ?? []).filter((ids) => ids.length > 1);
+  if (groups.length === 0) return undefined;
+  const roleOf = new Map<NodeId, string>();
+  const slot = new Map<NodeId, number>();
+  for (const ids of groups) {
+    for (const id of ids) {
+      roleOf.set(id, topology.node.get(id)!.role);
+      slot.set(id, slot.size);
+    }
+  }
+  const anchor = topology.ids.find((id) => !roleOf.has(id));
+  const layout: Layout = { topology, groups, roleOf, slot, anchor, fifo, parts: new PartCache(roleOf) };
+  return (w) => representative(w, layout);
+}
+
+/** The nodes of one tie: their ids in the order tried, and the ids they are renamed to. */
+interface Run {
+  ids: NodeId[];
+  slots: NodeId[];
+}
+
+function representative(w: WorldState, layout: Layout): WorldState {
+  const { signature, entangled } = signatures(w, layout);
+  const runs: Run[] = [];
+  const tied: Run[] = [];
+  let candidates = 1;
+  for (const ids of layout.groups) {
+    const sorted = ids.slice().sort((a, b) => signature[layout.slot.get(a)!] - signature[layout.slot.get(b)!]);
+    for (let i = 0; i < sorted.length; ) {
+      const sig = signature[layout.slot.get(sorted[i])!];
+      let j = i + 1;
+      let anyEntangled = entangled[layout.slot.get(sorted[i])!];
+      while (j < sorted.length && signature[layout.slot.get(sorted[j])!] === sig) {
+        anyEntangled ||= entangled[layout.slot.get(sorted[j])!];
+        j++;
+      }
+      const run: Run = { ids: sorted.slice(i, j), slots: ids.slice(i, j) };
+      runs.push(run);
+      // Nodes named only in their own state and in messages that name no other symmetric
+      // node are interchangeable outright when their signatures agree: any order will do.
+      if (j - i > 1 && anyEntangled) {
+        tied.push(run);
+        candidates *= factorial(j - i);
+      }
+      i = j;
+    }
+  }
+  if (candidates === 1 || candidates > MAX_CANDIDATES) return permuteWorld(w, renamingOf(runs), layout.topology, layout.fifo);
+
+  let best: WorldState | undefined;
+  let bestText = '';
+  forEachOrdering(tied, 0, () => {
+    const world = permuteWorld(w, renamingOf(runs), layout.topology, layout.fifo);
+    const text = canonicalJson(world);
+    if (best === undefined || text < bestText) {
+      best = world;
+      bestText = text;
+    }
+  });
+  return best!;
+}
+
+/** The renaming that gives each run's nodes, in their current order, the run's slots. */
+function renamingOf(runs: readonly Run[]): Map<NodeId, NodeId> {
+  const renaming = new Map<NodeId, NodeId>();
+  for (const { ids, slots } of runs) {
+    for (let i = 0; i < ids.length; i++) if (ids[i] !== slots[i]) renaming.set(ids[i], slots[i]);
+  }
+  return renaming;
+}
+
+/** Calls `visit` once per combination of orderings of the runs' ids (permuting them in place). */
+function forEachOrdering(runs: readonly Run[], at: number, visit: () => void): void {
+  if (at === runs.length) return visit();
+  permutations(runs[at].ids, runs[at].ids.length, () => forEachOrdering(runs, at + 1, visit));
+}
+
+/** Heap's algorithm: every ordering of `a[0..k)`, in place. */
+function permutations(a: NodeId[], k: number, visit: () => void): void {
+  if (k <= 1) return visit();
+  for (let i = 0; i < k - 1; i++) {
+    permutations(a, k - 1, visit);
+    const j = k % 2 === 0 ? i : 0;
+    const t = a[j];
+    a[j] = a[k - 1];
+    a[k - 1] = t;
+  }
+  permutations(a, k - 1, visit);
+}
+
+function factorial(n: number): number {
+  return n <= 1 ? 1 : n * factorial(n - 1);
+}
+
+// Seeds that keep the kinds of fact apart.
+const OWN_STATE = 0x1b873593;
+const NAMED_IN_STATE = 0x2545f491;
+const IN_MESSAGE = 0x5851f42d;
+const IN_HISTORY = 0x3c6ef372;
+const ABSENT = 0x7fffffff;
+
+/**
+ * Each symmetric node's signature (by slot): the sum of its facts' hashes, so their order
+ * does not matter; a collision only ties two nodes, which costs time, not soundness. Also,
+ * by slot, whether the node is entangled: named in a part of the world beside another
+ * symmetric id or outside its own state and messages (swapping two such nodes can change
+ * the world even when their signatures agree).
+ */
+function signatures(w: WorldState, layout: Layout): { signature: Float64Array; entangled: boolean[] } {
+  const { topology, slot, anchor, parts } = layout;
+  const signature = new Float64Array(slot.size);
+  const entangled: boolean[] = new Array(slot.size).fill(false);
+  const stored = w.split.length > 0 ? new Set(w.split) : undefined;
+  const anchorStored = stored !== undefined && anchor !== undefined && stored.has(anchor);
+
+  for (const node of topology.ids) {
+    // What the node is besides its local state, all id-free (timer names are not ids).
+    const timers = w.timers[node];
+    let extra = mix(mix(timers ? parts.code(timers, undefined) : 0, w.down.includes(node) ? 1 : 0), w.clock?.offsets?.[node] ?? ABSENT);
+    if (stored !== undefined) {
+      // The stored side is the first node's: told apart by a fixed node, or by size, it is id-free.
+      const inStored = stored.has(node);
+      extra = mix(extra, anchor !== undefined ? (inStored === anchorStored ? 1 : 2) : inStored ? stored.size : topology.ids.length - stored.size);
+    }
+    const local = w.nodes[node];
+    const ids = parts.ids(local);
+    const own = slot.get(node);
+    if (own !== undefined) {
+      signature[own] += fact(OWN_STATE, parts.code(local, node), extra);
+      if (ids.length > 1 || (ids.length === 1 && ids[0] !== node)) entangled[own] = true;
+    }
+    // Named in another node's state: the fact says whose (a fixed node, or a symmetric one's role).
+    const owner = parts.code(node, undefined);
+    for (const id of ids) {
+      if (id === node) continue;
+      const s = slot.get(id)!;
+      entangled[s] = true;
+      signature[s] += fact(NAMED_IN_STATE ^ owner, parts.code(local, id), extra);
+    }
+  }
+  // Messages are a multiset, not keyed by node: one naming a single symmetric node moves with it.
+  for (const e of w.net) {
+    const ids = parts.ids(e);
+    for (const id of ids) {
+      const s = slot.get(id)!;
+      signature[s] += fact(IN_MESSAGE, parts.code(e, id), 0);
+      if (ids.length > 1) entangled[s] = true;
+    }
+  }
+  if (w.history) {
+    for (let i = 0; i < w.history.length; i++) {
+      const e: HistoryEvent = w.history[i];
+      for (const id of parts.ids(e)) {
+        const s = slot.get(id)!;
+        signature[s] += fact(IN_HISTORY, parts.code(e, id), i);
+        entangled[s] = true; // history is a sequence: its events stay where they are
+      }
+    }
+  }
+  return { signature, entangled };
+}
+
+/** One fact's hash: an unsigned 32-bit number. */
+function fact(kind: number, code: number, extra: number): number {
+  return fmix(mix(mix(kind, code), extra)) >>> 0;
+}
+
+function mix(h: number, k: number): number {
+  k = Math.imul(k | 0, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+const NO_IDS: readonly NodeId[] = [];
+
+/**
+ * Masked hashes of the parts of worlds, remembered per object: local states, timers and
+ * messages are immutable and shared by many worlds, so each is hashed once per id it names.
+ */
+class PartCache {
+  private readonly entries = new WeakMap<object, { ids: readonly NodeId[]; codes: Map<NodeId | undefined, number> }>();
+  constructor(private readonly roleOf: ReadonlyMap<NodeId, string>) {}
+
+  /** The symmetric ids `value` names. */
+  ids(value: unknown): readonly NodeId[] {
+    if (typeof value === 'string') return this.roleOf.has(value) ? [value] : NO_IDS;
+    if (value === null || typeof value !== 'object') return NO_IDS;
+    return this.entry(value).ids;
+  }
+
+  /** `value` hashed with `self` marked and the other symmetric ids masked. */
+  code(value: unknown, self: NodeId | undefined): number {
+    if (value === null || typeof value !== 'object') return maskedHash(value, { roleOf: this.roleOf, self });
+    const entry = this.entry(value);
+    let code = entry.codes.get(self);
+    if (code === undefined) {
+      code = maskedHash(value, { roleOf: this.roleOf, self });
+      entry.codes.set(self, code);
+    }
+    return code;
+  }
+
+  private entry(value: object): { ids: readonly NodeId[]; codes: Map<NodeId | undefined, number> } {
+    let entry = this.entries.get(value);
+    if (entry === undefined) {
+      const ids = new Set<NodeId>();
+      collectIds(value, this.roleOf, ids);
+      entry = { ids: ids.size === 0 ? NO_IDS : [...ids], codes: new Map() };
+      this.entries.set(value, entry);
+    }
+    return entry;
+  }
+}
