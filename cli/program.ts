@@ -15,6 +15,14 @@ function positiveInt(flag: string) {
   };
 }
 
+function atLeastOne(flag: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number of at least 1, got "${raw}"`);
+    return n;
+  };
+}
+
 function integer(flag: string) {
   return (raw: string): number => {
     const n = Number(raw);
@@ -89,7 +97,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--out <dir>', "write each violation's trace file into this directory")
     .option('--no-lint', 'check even when faultline lint finds errors in the spec')
     .option('--coverage', 'report the handlers, messages, faults and properties the search reached, and those it never did')
-    .option('--exact', 'compare full states instead of 64-bit fingerprints and count collisions (slower; small models)');
+    .option('--exact', 'compare full states instead of 64-bit fingerprints and count collisions (slower; small models)')
+    .option('--workers <n>', 'bfs: search on n worker threads sharing one visited set (default 1)', atLeastOne('--workers'));
   environmentFlags(checkCommand).action(async (spec: string, options) => setExitCode(await check(spec, options)));
 
   program

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { checker, minimizeFaults, modelOfResult, NondeterminismError, SpecError, type CheckResult, type Progress } from '../../checker/index.ts';
+import { checker, livenessOf, minimizeFaults, modelOfResult, NondeterminismError, SpecError, type CheckResult, type Progress } from '../../checker/index.ts';
 import { renderCoverage, withCoverage } from '../../checker/coverage.ts';
 import { lintBeforeCheck } from './lint.ts';
 import { describeFaults, faultLabels, renderMarkdown, renderText, serializeTrace, traceOf, traceOfPath, type Trace } from '../../counterexamples/index.ts';
@@ -10,7 +10,8 @@ import { specHash } from './replay.ts';
 import { withLiveness } from './flp.ts';
 import { importSpec, modelOf } from '../load-spec.ts';
 import { formatParams, parseParams } from '../params.ts';
-import { applyEnvironment, type EnvironmentOptions } from '../environment-flags.ts';
+import { applyEnvironment, environmentOverrides, type EnvironmentOptions } from '../environment-flags.ts';
+import { workerModelRecipe } from '../worker-model.ts';
 
 /** Options of `faultline check`. */
 export interface CheckOptions extends EnvironmentOptions {
@@ -35,6 +36,8 @@ export interface CheckOptions extends EnvironmentOptions {
   coverage?: boolean;
   /** Compare full states instead of fingerprints, and count fingerprint collisions. */
   exact?: boolean;
+  /** BFS on this many worker threads sharing one visited set. */
+  workers?: number;
 }
 
 const STRATEGIES = ['bfs', 'dfs', 'random'] as const;
@@ -79,10 +82,13 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
     builder.progress((p) => process.stderr.write(tty ? `\r${progressLine(p)}\x1b[K` : `${progressLine(p)}\n`));
   }
 
+  const threads = workersOf(options, strategy, model);
+
   let result: CheckResult<unknown, unknown>;
   try {
     if (options.minimize === 'faults') result = minimizeFaults(explored, builder.searchOptions());
     else if (strategy === 'random') result = builder.random({ seed: options.seed, runs: options.runs, swarm: options.swarm });
+    else if (threads.count > 1) result = await builder.parallelBfs(workerModelRecipe(specFile, params, environmentOverrides(options)), threads.count);
     else result = strategy === 'bfs' ? builder.bfs() : builder.dfs();
   } catch (error) {
     if (error instanceof NondeterminismError) throw new SpecFailure(specFile, error);
@@ -113,13 +119,15 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
   const coverageText = coverage && renderCoverage(coverage, result.verdict === 'pass' ? undefined : result.verdict);
   if (options.out) writeTraces(options.out, specFile, traces, coverageText);
   if (options.json) {
-    process.stdout.write(JSON.stringify({ ...jsonResult(result, traces), ...(coverage ? { coverage } : {}) }) + '\n');
+    const workers = options.workers !== undefined ? { workers: threads.count } : {};
+    process.stdout.write(JSON.stringify({ ...jsonResult(result, traces), ...(coverage ? { coverage } : {}), ...workers }) + '\n');
   } else {
     const header = [
       `faultline check ${specFile}`,
       `  spec      ${model.name}`,
       `  params    ${formatParams(params)}`,
       `  strategy  ${strategy}`,
+      ...(options.workers !== undefined ? [`  workers   ${threads.count}${threads.note ? ` (${threads.note})` : ''}`] : []),
       ...(isActorModel(model) ? [`  network   ${model.describeEnvironment()}`] : []),
       ...(run ? [`  random    ${randomLine(run)}`] : []),
       '',
@@ -127,6 +135,28 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
     process.stdout.write(header.join('\n') + '\n' + humanResult(result, traces, needs) + '\n' + (coverageText ? `\n${coverageText}\n` : ''));
   }
   return result.verdict === 'pass' ? ExitCode.pass : result.verdict === 'violation' ? ExitCode.violation : ExitCode.incomplete;
+}
+
+/**
+ * How many threads the search runs on, and why not the number asked for. Parallel search is
+ * BFS of safety properties; whatever else needs the in-process search runs on one thread.
+ */
+function workersOf(options: CheckOptions, strategy: Strategy, model: Parameters<typeof livenessOf>[0]): { count: number; note?: string } {
+  const asked = options.workers ?? 1;
+  if (asked === 1) return { count: 1 };
+  const oneThread =
+    strategy !== 'bfs'
+      ? `--strategy ${strategy} runs on one thread`
+      : options.minimize
+        ? '--minimize runs on one thread'
+        : options.coverage
+          ? '--coverage runs on one thread'
+          : options.exact
+            ? '--exact runs on one thread'
+            : undefined;
+  if (oneThread) return { count: 1, note: oneThread };
+  if (Object.keys(livenessOf(model)).length > 0) return { count: asked, note: 'liveness properties are then checked on one thread' };
+  return { count: asked };
 }
 
 /** Seed, walks and shrinking of a random search: what it takes to re-run it. */
