@@ -1,17 +1,23 @@
 import { canonicalJson } from '../canonical.ts';
 import type { Envelope } from './types.ts';
 
-// Envelopes are immutable and shared between states: compute each one's sort key once.
-const keys = new WeakMap<Envelope, string>();
+// Envelopes are immutable and shared between states: compute each one's sort key once and
+// keep it on the envelope under a non-enumerable symbol, which hashing, canonical JSON, JSON
+// and structured clones all skip. (A WeakMap cache cost more than the keys: its lookups and
+// the collector's ephemeron work showed up in profiles.) A frozen envelope uses the WeakMap.
+const SORT_KEY = Symbol('faultline.envelopeKey');
+const frozenKeys = new WeakMap<Envelope, string>();
 
 /** The sort key of an envelope: its whole content, or only its link when FIFO. */
 export function envelopeKey(e: Envelope, fifo: boolean): string {
   if (fifo) return `${e.from}\u0000${e.to}`;
-  let key = keys.get(e);
-  if (key === undefined) {
-    key = canonicalJson(e);
-    keys.set(e, key);
-  }
+  const cached = (e as { [SORT_KEY]?: string })[SORT_KEY];
+  if (cached !== undefined) return cached;
+  let key = frozenKeys.get(e);
+  if (key !== undefined) return key;
+  key = canonicalJson(e);
+  if (Object.isExtensible(e)) Object.defineProperty(e, SORT_KEY, { value: key });
+  else frozenKeys.set(e, key);
   return key;
 }
 
