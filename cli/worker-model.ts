@@ -1,29 +1,34 @@
 import path from 'node:path';
 import type { ModelRecipe } from '../checker/index.ts';
-import { isActorModel, type Environment, type Model, type Params } from '../specs/index.ts';
-import { importSpec, modelOf } from './load-spec.ts';
+import type { Model, Params } from '../specs/index.ts';
+import { applyEnvironment, type EnvironmentOptions } from './environment-flags.ts';
+import { importSpec, modelOf, type SpecModule } from './load-spec.ts';
+
+/**
+ * The model `faultline check` explores (before coverage instrumentation): the spec's model or
+ * factory result for `params`, with the environment flags in `options` applied. `check` and its
+ * worker threads both build it here, so that they cannot drift apart.
+ */
+export function checkModel(spec: SpecModule, params: Params, options: EnvironmentOptions): Model<unknown, unknown> {
+  return applyEnvironment(modelOf(spec, params), options, spec.file);
+}
 
 /** What a worker thread needs to build the model `faultline check` built. */
 export interface WorkerModelArgs {
-  /** The spec file, absolute (workers resolve nothing against the user's spelling). */
+  /** The spec file, absolute. */
   specFile: string;
   params: Params;
-  /** The environment the flags set (`environmentOverrides`), for actor protocols. */
-  environment: Partial<Environment>;
+  /** The command's options (plain data); {@link checkModel} reads what it needs. */
+  options: EnvironmentOptions;
 }
 
-/**
- * Builds, in a worker thread, the model `check` built in the main thread: the same spec
- * module (imported afresh), the same params and the same environment flags. The main thread
- * has already validated all three, so this only repeats the steps of `check`.
- */
+/** Builds, in a worker thread, the model `check` built in the main thread. */
 export async function workerModel(args: WorkerModelArgs): Promise<Model<unknown, unknown>> {
-  const model = modelOf(await importSpec(args.specFile), args.params);
-  return isActorModel(model) ? (model.configure({ environment: args.environment }) as unknown as Model<unknown, unknown>) : model;
+  return checkModel(await importSpec(args.specFile), args.params, args.options);
 }
 
 /** The recipe a parallel search posts to its workers so that they call {@link workerModel}. */
-export function workerModelRecipe(specFile: string, params: Params, environment: Partial<Environment>): ModelRecipe {
-  const args: WorkerModelArgs = { specFile: path.resolve(specFile), params, environment };
+export function workerModelRecipe(specFile: string, params: Params, options: EnvironmentOptions): ModelRecipe {
+  const args: WorkerModelArgs = { specFile: path.resolve(specFile), params, options: structuredClone(options) };
   return { moduleUrl: import.meta.url, exportName: workerModel.name, args };
 }

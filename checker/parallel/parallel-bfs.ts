@@ -18,6 +18,7 @@ import {
   type SerializedError,
   type WorkerSetup,
 } from './protocol.ts';
+import { probeModel, type ModelProbe } from './model-probe.ts';
 import type { ModelRecipe } from './recipe.ts';
 import { SharedStateLogs } from './shared-state-log.ts';
 
@@ -55,12 +56,13 @@ export async function parallelBfs<S, A>(model: Model<S, A>, recipe: ModelRecipe,
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
   if (options.exact) throw new RangeError('exact (full-state) comparison runs only in the single-threaded search');
   // The initial states here too: a throwing init() fails exactly as in bfs(), before any thread starts.
+  let inits: S[];
   try {
-    Array.from(model.init());
+    inits = Array.from(model.init());
   } catch (error) {
     throw new SpecError('init', error);
   }
-  const run = new ParallelRun(model, recipe, options, workers);
+  const run = new ParallelRun(model, recipe, probeModel(model, inits), options, workers);
   try {
     return await run.search();
   } finally {
@@ -94,6 +96,7 @@ class ParallelRun<S, A> {
   constructor(
     private readonly model: Model<S, A>,
     recipe: ModelRecipe,
+    probe: ModelProbe,
     private readonly options: ParallelSearchOptions,
     private readonly workers: number,
   ) {
@@ -120,6 +123,7 @@ class ParallelRun<S, A> {
       const setup: WorkerSetup = {
         entry: ENTRY,
         recipe,
+        probe,
         index: w,
         workers,
         visited: this.visited.handle,

@@ -6,6 +6,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { NondeterminismError, SpecError, type SpecPhase } from '../errors.ts';
 import type { SharedVisitedSetHandle } from '../shared-visited-set.ts';
+import type { ModelProbe } from './model-probe.ts';
 import type { ModelRecipe } from './recipe.ts';
 
 /** Everything a worker starts with (its `workerData`). */
@@ -13,6 +14,8 @@ export interface WorkerSetup {
   /** URL of the worker's .ts entry, for the tsx bootstrap. */
   entry: string;
   recipe: ModelRecipe;
+  /** The main thread's model, to check that the recipe built the same one. */
+  probe: ModelProbe;
   /** This worker's index, 0..workers-1. */
   index: number;
   workers: number;

@@ -3,6 +3,7 @@
  * its recipe, then runs the main thread's commands one at a time.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { probeMismatch, probeModel } from './model-probe.ts';
 import { modelFromRecipe } from './recipe.ts';
 import { serializeError, type Command, type Report, type WorkerSetup } from './protocol.ts';
 import { WorkerSearch } from './worker-search.ts';
@@ -13,6 +14,14 @@ const post = (report: Report): void => port.postMessage(report);
 
 try {
   const model = await modelFromRecipe(setup.recipe);
+  let inits: unknown[] = [];
+  try {
+    inits = Array.from(model.init());
+  } catch {
+    // The seed reports it, as a SpecError.
+  }
+  const mismatch = probeMismatch(setup.probe, probeModel(model, inits));
+  if (mismatch) throw new Error(`the model recipe built a different model than the main thread's: ${mismatch}`);
   const search = new WorkerSearch(model, setup, post);
   port.on('message', (command: Command) => {
     try {

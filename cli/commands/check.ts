@@ -8,10 +8,10 @@ import { BadInputError, ExitCode, SpecFailure } from '../errors.ts';
 import { encodeEnvironment, isActorModel } from '../../specs/index.ts';
 import { specHash } from './replay.ts';
 import { withLiveness } from './flp.ts';
-import { importSpec, modelOf } from '../load-spec.ts';
+import { importSpec } from '../load-spec.ts';
 import { formatParams, parseParams } from '../params.ts';
-import { applyEnvironment, environmentOverrides, type EnvironmentOptions } from '../environment-flags.ts';
-import { workerModelRecipe } from '../worker-model.ts';
+import type { EnvironmentOptions } from '../environment-flags.ts';
+import { checkModel, workerModelRecipe } from '../worker-model.ts';
 
 /** Options of `faultline check`. */
 export interface CheckOptions extends EnvironmentOptions {
@@ -65,7 +65,7 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
   const params = parseParams(options.param);
   const spec = await importSpec(specFile);
   const linted = options.lint === false ? undefined : await lintBeforeCheck(specFile);
-  const model = applyEnvironment(modelOf(spec, params), options, specFile);
+  const model = checkModel(spec, params, options);
   const covered = options.coverage ? withCoverage(model, { messageTypes: linted?.protocols.flatMap((p) => p.messageTypes ?? []) }) : undefined;
   const explored = covered?.model ?? model;
 
@@ -88,7 +88,7 @@ export async function check(specFile: string, options: CheckOptions): Promise<nu
   try {
     if (options.minimize === 'faults') result = minimizeFaults(explored, builder.searchOptions());
     else if (strategy === 'random') result = builder.random({ seed: options.seed, runs: options.runs, swarm: options.swarm });
-    else if (threads.count > 1) result = await builder.parallelBfs(workerModelRecipe(specFile, params, environmentOverrides(options)), threads.count);
+    else if (threads.count > 1) result = await builder.parallelBfs(workerModelRecipe(specFile, params, options), threads.count);
     else result = strategy === 'bfs' ? builder.bfs() : builder.dfs();
   } catch (error) {
     if (error instanceof NondeterminismError) throw new SpecFailure(specFile, error);

@@ -208,6 +208,13 @@ describe.concurrent('parallelBfs: spec errors surface as from bfs()', () => {
     expect([(e as SpecError).phase, (e as SpecError).message]).toEqual(['init', 'no initial state']);
   });
 
+  it('a recipe that builds another model: refused before the search', async () => {
+    const e = await rejection(parallelBfs(twoPhase({ rm: 3 }), { moduleUrl: TWO_PHASE, args: { rm: 4 } }, { workers: 2 }));
+    expect((e as Error).message).toMatch(/^worker \d failed: the model recipe built a different model than the main thread's: its initial state #0 differs$/);
+    const named = await rejection(parallelBfs(twoPhase({ rm: 3 }), { moduleUrl: TWO_PHASE, args: { variant: 'commit-early' } }, { workers: 1 }));
+    expect((named as Error).message).toBe('worker 0 failed: the model recipe built a different model than the main thread\'s: its model is named "TwoPhase/commit-early", not "TwoPhase"');
+  });
+
   it('a recipe that builds no model: one clear error, no hang', async () => {
     const e = await rejection(parallelBfs(twoPhase({ rm: 3 }), { moduleUrl: TWO_PHASE, exportName: 'about' }, { workers: 2 }));
     expect((e as Error).message).toMatch(/^worker \d failed: .*two-phase\.ts: export "about" is neither a Model nor a function returning one$/);
