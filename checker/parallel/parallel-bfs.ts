@@ -134,11 +134,14 @@ class ParallelRun<S, A> {
         ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
       };
       const transfer = [table.port2, ...peers[w].filter((p): p is MessagePort => p !== undefined)];
-      const thread = new Worker(BOOTSTRAP, { workerData: { ...setup }, transferList: transfer });
+      const thread = new Worker(BOOTSTRAP, { workerData: setup, transferList: transfer });
       this.pending.push([]);
       this.threads.push(thread);
       thread.on('message', (report: Report) => this.receive(w, report));
-      thread.on('error', (error) => this.fail(error));
+      thread.on('error', (error) => {
+        error.message = `worker ${w} failed: ${error.message}`;
+        this.fail(error);
+      });
       thread.on('exit', (code) => {
         if (!this.closing) this.fail(new Error(`worker ${w} exited unexpectedly (exit code ${code})`));
       });
@@ -151,9 +154,9 @@ class ParallelRun<S, A> {
     this.startTimers();
     let incomplete: IncompleteReason | undefined;
     let results = await this.round(() => ({ type: 'seed' }));
-    let steps = 0; // steps from an initial state to the level being expanded
+    let steps = 0; // the level `results` discovered (the seed: level 0, the initial states)
     for (;;) {
-      // As bfs.ts: a state found while expanding level `steps - 1` lies on level `steps`, at depth steps + 1.
+      // As in bfs.ts, depth counts states: a state on level k has depth k + 1.
       if (results.some((r) => r.discovered > 0)) this.depth = steps + 1;
       const stopped = await this.stopped(results, incomplete);
       if (stopped) return stopped;
@@ -245,13 +248,17 @@ class ParallelRun<S, A> {
             generated += this.stats[2 * w];
             queue += this.stats[2 * w + 1];
           }
-          onProgress({
-            distinctStates: this.visited.size,
-            generatedStates: generated,
-            depth: this.depth,
-            queue,
-            seconds: (performance.now() - this.started) / 1000,
-          });
+          try {
+            onProgress({
+              distinctStates: this.visited.size,
+              generatedStates: generated,
+              depth: this.depth,
+              queue,
+              seconds: (performance.now() - this.started) / 1000,
+            });
+          } catch (error) {
+            this.fail(error); // as bfs(), where it would propagate out of the search
+          }
         }, every),
       );
     }

@@ -5,7 +5,17 @@ import type { Fingerprint } from '../fingerprint.ts';
 import { replayPath } from '../path.ts';
 import { SharedVisitedSet } from '../shared-visited-set.ts';
 import { fingerprintState } from '../state-fingerprint.ts';
-import { Control, serializeError, StopReason, type Command, type FoundViolation, type LevelDone, type Report, type WorkerSetup } from './protocol.ts';
+import {
+  Control,
+  serializeError,
+  StopReason,
+  type Command,
+  type FoundViolation,
+  type LevelDone,
+  type Report,
+  type Transfer,
+  type WorkerSetup,
+} from './protocol.ts';
 import { SharedStateLog } from './shared-state-log.ts';
 
 /** A SpecError and the global id of the state it was raised on. */
@@ -40,10 +50,12 @@ export class WorkerSearch<S, A> {
   private violation: FoundViolation | undefined;
   private unvisitedAtBound = false;
 
+  /** `inits`: the model's initial states, when the caller already has them. */
   constructor(
     private readonly model: Model<S, A>,
     private readonly setup: WorkerSetup,
     private readonly post: (report: Report) => void,
+    private readonly inits?: S[],
   ) {
     this.me = setup.index;
     this.workers = setup.workers;
@@ -104,9 +116,9 @@ export class WorkerSearch<S, A> {
 
   /** The initial states whose index is this worker's modulo the worker count. */
   private seed(): void {
-    let inits: S[];
+    let inits = this.inits;
     try {
-      inits = Array.from(this.model.init());
+      inits ??= Array.from(this.model.init());
     } catch (error) {
       throw new SpecError('init', error);
     }
@@ -116,7 +128,8 @@ export class WorkerSearch<S, A> {
     }
   }
 
-  private expandLevel(atBound: boolean, give: { to: number; count: number }[], receive: { from: number; count: number }[]): void {
+  /** Expands the level: first hands the planned surplus over, then its own states, then those it receives. */
+  private expandLevel(atBound: boolean, give: Transfer[], receive: Transfer[]): void {
     const states = this.nextStates;
     const ids = this.nextIds;
     this.nextStates = [];

@@ -14,15 +14,15 @@ const post = (report: Report): void => port.postMessage(report);
 
 try {
   const model = await modelFromRecipe(setup.recipe);
-  let inits: unknown[] = [];
+  let inits: unknown[] | undefined;
   try {
     inits = Array.from(model.init());
   } catch {
-    // The seed reports it, as a SpecError.
+    // The seed calls init() again and reports it, as a SpecError.
   }
-  const mismatch = probeMismatch(setup.probe, probeModel(model, inits));
+  const mismatch = probeMismatch(setup.probe, inits ? probeModel(model, inits) : { name: model.name });
   if (mismatch) throw new Error(`the model recipe built a different model than the main thread's: ${mismatch}`);
-  const search = new WorkerSearch(model, setup, post);
+  const search = new WorkerSearch(model, setup, post, inits);
   port.on('message', (command: Command) => {
     try {
       post(search.run(command));
