@@ -1,8 +1,9 @@
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ModelRecipe } from '../checker/index.ts';
 import type { Model, Params } from '../specs/index.ts';
 import { applyEnvironment, type EnvironmentOptions } from './environment-flags.ts';
-import { importSpec, modelOf, type SpecModule } from './load-spec.ts';
+import { modelOf, type SpecModule } from './load-spec.ts';
 
 /**
  * The model `faultline check` explores (before coverage instrumentation): the spec's model or
@@ -22,9 +23,15 @@ export interface WorkerModelArgs {
   options: EnvironmentOptions;
 }
 
-/** Builds, in a worker thread, the model `check` built in the main thread. */
+/**
+ * Builds, in a worker thread, the model `check` built in the main thread. The spec module is
+ * imported afresh (its module state is the worker's own) but not syntax-checked again: the main
+ * thread's `importSpec` did that, and esbuild would cost each worker a process.
+ */
 export async function workerModel(args: WorkerModelArgs): Promise<Model<unknown, unknown>> {
-  return checkModel(await importSpec(args.specFile), args.params, args.options);
+  const exports = (await import(pathToFileURL(args.specFile).href)) as Record<string, unknown>;
+  const spec: SpecModule = { file: args.specFile, absolute: args.specFile, exports };
+  return checkModel(spec, args.params, args.options);
 }
 
 /** The recipe a parallel search posts to its workers so that they call {@link workerModel}. */
