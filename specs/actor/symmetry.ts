@@ -1,5 +1,4 @@
-import { canonicalJson } from '../canonical.ts';
-import { collectIds, maskedHash } from './masked-hash.ts';
+import { collectIds, hash53, maskedHash } from './masked-hash.ts';
 import { permuteWorld } from './permute-world.ts';
 import type { Topology } from './topology.ts';
 import type { NodeId } from './types.ts';
@@ -36,8 +35,9 @@ interface Layout {
  * side; other nodes' states, messages and history events naming it), with itself and every
  * other symmetric id replaced by placeholders. Nodes are renamed into signature order; only
  * nodes with equal signatures are tried in every order, and the ordering whose world has the
- * smallest canonical JSON wins. The candidates are the same for every world of an orbit, so
- * equal orbits give equal representatives. Undefined when no role has two nodes.
+ * smallest 53-bit content hash wins (a total order on worlds up to collisions, far cheaper
+ * than comparing canonical JSON). The candidates are the same for every world of an orbit,
+ * so equal orbits give equal representatives. Undefined when no role has two nodes.
  */
 export function symmetryReduction(topology: Topology, roles: readonly string[], fifo: boolean): ((w: WorldState) => WorldState) | undefined {
   const groups = roles.map((role) => topology.byRole.get(role) ?? []).filter((ids) => ids.length > 1);
@@ -89,14 +89,16 @@ function representative(w: WorldState, layout: Layout): WorldState {
   }
   if (candidates === 1 || candidates > MAX_CANDIDATES) return permuteWorld(w, renamingOf(runs), layout.topology, layout.fifo);
 
+  // Orderings that differ by a symmetry of the world itself give the same world: the first
+  // of equal hashes is kept. Unequal worlds share a hash with odds of 2^-53: a missed merge.
   let best: WorldState | undefined;
-  let bestText = '';
+  let bestKey = Infinity;
   forEachOrdering(tied, 0, () => {
     const world = permuteWorld(w, renamingOf(runs), layout.topology, layout.fifo);
-    const text = canonicalJson(world);
-    if (best === undefined || text < bestText) {
+    const key = hash53(world);
+    if (best === undefined || key < bestKey) {
       best = world;
-      bestText = text;
+      bestKey = key;
     }
   });
   return best!;
