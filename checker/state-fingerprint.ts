@@ -4,7 +4,41 @@ import { fingerprintInto, type Fingerprint } from './fingerprint.ts';
 /**
  * Writes the fingerprint under which an exhaustive search stores `state`: that of its
  * representative when the model declares a symmetry, else its own.
+ *
+ * A search generates most states several times over, and a representative costs several
+ * times a fingerprint, so each model remembers, in a direct-mapped table, the
+ * representative's fingerprint of the states it fingerprinted last. States with equal
+ * fingerprints are already the same state to the search, so this adds no new kind of error.
  */
 export function fingerprintState<S, A>(model: Model<S, A>, state: S, out: Fingerprint): void {
-  fingerprintInto(model.representative ? model.representative(state) : state, out);
+  fingerprintInto(state, out);
+  if (!model.representative) return;
+  const memo = memoOf(model);
+  const at = 4 * ((out.lo ^ Math.imul(out.hi, 0x9e3779b1)) & (MEMO_SLOTS - 1));
+  const hi = out.hi | 0;
+  const lo = out.lo | 0;
+  // A slot whose representative fingerprint is 0:0 reads as empty (it is merely recomputed).
+  if (memo[at] === hi && memo[at + 1] === lo && (memo[at + 2] | memo[at + 3]) !== 0) {
+    out.hi = memo[at + 2] >>> 0;
+    out.lo = memo[at + 3] >>> 0;
+    return;
+  }
+  fingerprintInto(model.representative(state), out);
+  memo[at] = hi;
+  memo[at + 1] = lo;
+  memo[at + 2] = out.hi;
+  memo[at + 3] = out.lo;
+}
+
+/** 2^18 slots of (state, representative) fingerprints: 4 MB per model with a symmetry. */
+const MEMO_SLOTS = 1 << 18;
+const memos = new WeakMap<object, Int32Array>();
+
+function memoOf(model: object): Int32Array {
+  let memo = memos.get(model);
+  if (memo === undefined) {
+    memo = new Int32Array(4 * MEMO_SLOTS);
+    memos.set(model, memo);
+  }
+  return memo;
 }
