@@ -59,6 +59,7 @@ const ZERO_LO = 0x7f4a7c15 | 0;
  * no half-written slot), tells the owner through its {@link GrowthLink} and waits. The owner
  * rehashes into a table twice as large ({@link grow}) once all adding threads have paused, and
  * {@link publish}es it; the threads then take the new table from their link and continue.
+ * The owner itself may add only while no other thread is attached (it then grows at once).
  */
 export class SharedVisitedSet implements VisitedSet {
   private readonly control: Int32Array;
@@ -204,7 +205,14 @@ export class SharedVisitedSet implements VisitedSet {
 
   /** At a safe point: joins a requested growth, or catches up with one published meanwhile. */
   private sync(): void {
-    if (!this.link) return; // the owner grows; it never pauses
+    if (!this.link) {
+      // The owner adds only while no other thread is attached: it grows at once.
+      if (this.growRequested) {
+        this.grow();
+        this.publish();
+      }
+      return;
+    }
     if (Atomics.load(this.control, PHASE) >> 1 !== this.generation) this.adoptLatest();
     const phase = Atomics.load(this.control, PHASE);
     if (phase !== this.generation * 2 + 1) return;

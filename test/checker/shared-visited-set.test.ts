@@ -142,3 +142,13 @@ describe('SharedVisitedSet across worker threads', () => {
     expect(pauses).toBeGreaterThanOrEqual(coordinator.growths);
   });
 });
+
+describe('SharedVisitedSet used by its owner alone', () => {
+  it('grows at once and keeps every key', () => {
+    const owner = SharedVisitedSet.create(64);
+    for (let i = 0; i < 10_000; i++) expect(owner.add(i, i + 1)).toBe(true);
+    for (let i = 0; i < 10_000; i++) expect(owner.add(i, i + 1)).toBe(false);
+    expect(owner.size).toBe(10_000);
+    expect(owner.capacity).toBe(1 << 14);
+  });
+});
