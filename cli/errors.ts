@@ -1,4 +1,4 @@
-import { NondeterminismError, SpecError } from '../checker/index.ts';
+import { NondeterminismError, SpecError } from '../checker/errors.ts';
 
 /** Exit codes of every command: the CLI contract. */
 export const ExitCode = {

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { transformSync } from 'esbuild';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isActorModel, isModel, type Model, type Params } from '../specs/index.ts';
@@ -25,7 +24,9 @@ function firstLine(error: unknown): string {
  * Parses the file before importing it: a syntax error then reads `file:line:col: what`
  * whatever kind of package the file sits in (the loader's own error can hide it).
  */
-function syntaxCheck(file: string, absolute: string): void {
+async function syntaxCheck(file: string, absolute: string): Promise<void> {
+  // Loaded here, not at the top: worker threads use modelOf alone and need not load esbuild.
+  const { transformSync } = await import('esbuild');
   const loader = /\.[cm]?tsx?$/.test(absolute) ? 'ts' : 'js';
   try {
     transformSync(readFileSync(absolute, 'utf8'), { loader, sourcefile: file, format: 'esm', logLevel: 'silent' });
@@ -42,7 +43,7 @@ export async function importSpec(file: string): Promise<SpecModule> {
   const absolute = path.resolve(file);
   if (!existsSync(absolute)) throw new BadInputError(`${file}: no such file (give the path to a spec, e.g. protocols/two-phase.ts)`);
   if (!statSync(absolute).isFile()) throw new BadInputError(`${file}: not a file (give the path to a spec .ts file)`);
-  syntaxCheck(file, absolute);
+  await syntaxCheck(file, absolute);
   try {
     const exports = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
     return { file, absolute, exports };
