@@ -31,15 +31,15 @@ export interface Replica {
 export interface Writer {
   /** The version being written (0: none yet). */
   version: number;
-  /** Replicas that acknowledged it, in node order. */
-  acks: string[];
+  /** Replicas that acknowledged it: a set keyed by id, so renaming replicas keeps it a set. */
+  acks: Record<string, true>;
 }
 
 /** The reader's local state. */
 export interface Reader {
   phase: 'idle' | 'reading' | 'done';
-  /** The answers so far, one per replica, in node order. */
-  replies: { replica: string; version: number; value: string | null }[];
+  /** The answers so far, keyed by replica. */
+  replies: Record<string, { version: number; value: string | null }>;
 }
 
 type Msg =
@@ -73,10 +73,6 @@ function whole(params: Params, key: string, fallback: number, min: number, max: 
     throw new Error(`quorum-kv: ${key} must be an integer ${min}–${max}, got ${String(raw)}`);
   }
   return value;
-}
-
-function addInOrder(ids: readonly string[], id: string, order: readonly string[]): string[] {
-  return order.filter((x) => x === id || ids.includes(x));
 }
 
 /**
@@ -114,7 +110,7 @@ export default function quorumKv(params: Params = {}) {
 
   const startWrite = (wr: Writer, ctx: { invoke(input: unknown): void; broadcast(role: string, msg: Msg): void }): void => {
     wr.version++;
-    wr.acks = [];
+    wr.acks = {};
     const value = valueAt(wr.version)!;
     ctx.invoke({ f: 'write', value });
     ctx.broadcast('replica', { type: 'Write', version: wr.version, value });
@@ -123,24 +119,25 @@ export default function quorumKv(params: Params = {}) {
   return protocol<Msg>({
     name: `QuorumKV(n=${n}, w=${w}, r=${r}${writes === 1 ? '' : `, writes=${writes}`})`,
     nodes: { writer: 1, reader: readers, replica: n },
+    symmetric: ['replica'],
     roles: {
       writer: {
-        init: { version: 0, acks: [] } satisfies Writer,
+        init: { version: 0, acks: {} } satisfies Writer,
         onStart(wr: Writer, ctx) {
           startWrite(wr, ctx);
         },
         on: {
           Ack(wr: Writer, msg: Extract<Msg, { type: 'Ack' }>, ctx) {
-            if (msg.version !== wr.version || wr.acks.length >= w) return; // stale, or already complete
-            wr.acks = addInOrder(wr.acks, ctx.sender!, ctx.nodes('replica'));
-            if (wr.acks.length < w) return;
+            if (msg.version !== wr.version || Object.keys(wr.acks).length >= w) return; // stale, or already complete
+            wr.acks[ctx.sender!] = true;
+            if (Object.keys(wr.acks).length < w) return;
             ctx.respond({ f: 'write', value: valueAt(wr.version) }, null);
             if (wr.version < writes) startWrite(wr, ctx);
           },
         },
       },
       reader: {
-        init: { phase: 'idle', replies: [] } satisfies Reader,
+        init: { phase: 'idle', replies: {} } satisfies Reader,
         onStart(_rd: Reader, ctx) {
           ctx.setTimer('read');
         },
@@ -155,13 +152,12 @@ export default function quorumKv(params: Params = {}) {
           ReadReply(rd: Reader, msg: Extract<Msg, { type: 'ReadReply' }>, ctx) {
             if (rd.phase !== 'reading') return;
             const replica = ctx.sender!;
-            if (rd.replies.some((x) => x.replica === replica)) return; // a duplicate
-            const order = ctx.nodes('replica');
-            rd.replies = [...rd.replies, { replica, version: msg.version, value: msg.value }].sort(
-              (a, b) => order.indexOf(a.replica) - order.indexOf(b.replica),
-            );
-            if (rd.replies.length < r) return;
-            const newest = rd.replies.reduce((best, x) => (x.version > best.version ? x : best));
+            if (replica in rd.replies) return; // a duplicate
+            rd.replies[replica] = { version: msg.version, value: msg.value };
+            const replies = Object.values(rd.replies);
+            if (replies.length < r) return;
+            // Equal versions hold equal values, so which replica's answer wins a tie does not matter.
+            const newest = replies.reduce((best, x) => (x.version > best.version ? x : best));
             rd.phase = 'done';
             ctx.respond({ f: 'read' }, newest.value);
           },

@@ -31,10 +31,10 @@ type Outcome = 'commit' | 'abort';
 interface Coordinator {
   /** The decision, once taken (persistent, except in `no-durable-decision`). */
   decision: Outcome | null;
-  /** Participants that voted yes, in node order. */
-  yes: string[];
-  /** Participants known to have the decision (acknowledged, or voted no), in node order. */
-  done: string[];
+  /** Participants that voted yes: a set keyed by id, so renaming participants keeps it a set. */
+  yes: Record<string, true>;
+  /** Participants known to have the decision (acknowledged, or voted no), keyed by id. */
+  done: Record<string, true>;
   /** Decision retransmissions so far. */
   retries: number;
 }
@@ -76,10 +76,6 @@ function whole(params: Params, key: string, fallback: number, min: number, max: 
   return value;
 }
 
-function addInOrder(ids: string[], id: string, order: readonly string[]): string[] {
-  return ids.includes(id) ? ids : order.filter((x) => x === id || ids.includes(x));
-}
-
 /** Two-phase commit with `n` participants. */
 export default function twoPhaseCommit(params: Params = {}): ActorModel {
   return build(params);
@@ -102,7 +98,7 @@ function build(params: Params): ActorModel {
     announce(c, ctx);
   };
   const announce = (c: Coordinator, ctx: Context<Msg>): void => {
-    const pending = ctx.nodes('participant').filter((p) => !c.done.includes(p));
+    const pending = ctx.nodes('participant').filter((p) => !c.done[p]);
     for (const p of pending) ctx.send(p, DECISION[c.decision!]);
     if (pending.length > 0 && c.retries < retries) ctx.setTimer('retry');
     else ctx.cancelTimer('retry');
@@ -111,9 +107,10 @@ function build(params: Params): ActorModel {
   return protocol<Msg>({
     name: `TwoPhaseCommit(n=${n})${durable ? '' : `/${variant}`}`,
     nodes: { coordinator: 1, participant: n },
+    symmetric: ['participant'],
     roles: {
       coordinator: {
-        init: { decision: null, yes: [], done: [], retries: 0 } satisfies Coordinator,
+        init: { decision: null, yes: {}, done: {}, retries: 0 } satisfies Coordinator,
         persistent: durable ? ['decision'] : [],
         onStart(_c: Coordinator, ctx) {
           ctx.broadcast('participant', { type: 'Prepare' });
@@ -123,15 +120,15 @@ function build(params: Params): ActorModel {
           Vote(c: Coordinator, msg: Extract<Msg, { type: 'Vote' }>, ctx) {
             if (c.decision !== null) return; // late: the decision is already on its way to the voter
             if (!msg.yes) {
-              c.done = addInOrder(c.done, msg.by, ctx.nodes('participant')); // it aborted on its own
+              c.done[msg.by] = true; // it aborted on its own
               return decide(c, 'abort', ctx);
             }
-            c.yes = addInOrder(c.yes, msg.by, ctx.nodes('participant'));
-            if (c.yes.length === n) decide(c, 'commit', ctx);
+            c.yes[msg.by] = true;
+            if (Object.keys(c.yes).length === n) decide(c, 'commit', ctx);
           },
           Ack(c: Coordinator, msg: Extract<Msg, { type: 'Ack' }>, ctx) {
-            c.done = addInOrder(c.done, msg.by, ctx.nodes('participant'));
-            if (c.done.length === n) ctx.cancelTimer('retry');
+            c.done[msg.by] = true;
+            if (Object.keys(c.done).length === n) ctx.cancelTimer('retry');
           },
           Inquire(c: Coordinator, _msg: Msg, ctx) {
             if (c.decision !== null) ctx.reply(DECISION[c.decision]); // undecided: the decision will come

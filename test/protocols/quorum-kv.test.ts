@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { bfs, dfs } from '../../checker/index.ts';
-import type { WorldState } from '../../specs/index.ts';
+import type { Params, WorldState } from '../../specs/index.ts';
 import quorumKv, { about, noStaleRead } from '../../protocols/quorum-kv.ts';
 import { check, NONE } from './helpers.ts';
+
+/** The protocol without symmetry reduction: every renaming of the replicas counted. */
+const unreduced = (params: Params = {}) => quorumKv(params).configure({ symmetry: false });
 
 describe('quorum-kv n=3 w=2 r=2 (W+R>N)', () => {
   it('is named after its quorums and has a writer, a reader and 3 replicas', () => {
@@ -12,29 +15,40 @@ describe('quorum-kv n=3 w=2 r=2 (W+R>N)', () => {
     expect(model.topology.ids).toEqual(['writer', 'reader', 'replica-1', 'replica-2', 'replica-3']);
   });
 
+  // Replicas are symmetric: reduced counts one world per renaming; unreduced counts all.
   it.each([
-    { flags: 'no faults (reordering only)', env: {}, distinct: 3331, generated: 10260, depth: 14 },
-    { flags: '--loss', env: { maxDrops: Infinity }, distinct: 18378, generated: 96863, depth: 13 },
-    { flags: '--max-dups 1', env: { maxDups: 1 }, distinct: 45496, generated: 176859, depth: 16 },
-    { flags: '--crashes 1 --recover', env: { crashes: 1, recover: true }, distinct: 30344, generated: 117607, depth: 15 },
-    { flags: '--max-drops 1 --crashes 1 --recover', env: { maxDrops: 1, crashes: 1, recover: true }, distinct: 87518, generated: 415243, depth: 15 },
-  ])('NoStaleRead holds with $flags: $distinct distinct, $generated generated, depth $depth', ({ env, distinct, generated, depth }) => {
+    { flags: 'no faults (reordering only)', env: {}, distinct: 671, generated: 2105, full: 3331, fullGenerated: 10260, depth: 14 },
+    { flags: '--loss', env: { maxDrops: Infinity }, distinct: 3422, generated: 18085, full: 18378, fullGenerated: 96863, depth: 13 },
+    { flags: '--max-dups 1', env: { maxDups: 1 }, distinct: 8178, generated: 32151, full: 45496, fullGenerated: 176859, depth: 16 },
+    { flags: '--crashes 1 --recover', env: { crashes: 1, recover: true }, distinct: 5877, generated: 22978, full: 30344, fullGenerated: 117607, depth: 15 },
+    { flags: '--max-drops 1 --crashes 1 --recover', env: { maxDrops: 1, crashes: 1, recover: true }, distinct: 16172, generated: 77785, full: 87518, fullGenerated: 415243, depth: 15 },
+  ])('NoStaleRead holds with $flags: $distinct distinct, $generated generated, depth $depth ($full distinct without symmetry)', ({ env, distinct, generated, full, fullGenerated, depth }) => {
     const { result } = check(quorumKv(), env);
     expect(result.verdict).toBe('pass');
     expect(result.violations).toEqual([]);
     expect(result.stats).toMatchObject({ distinctStates: distinct, generatedStates: generated, depth });
+    const all = check(unreduced(), env).result;
+    expect(all.verdict).toBe('pass');
+    expect(all.stats).toMatchObject({ distinctStates: full, generatedStates: fullGenerated, depth });
   });
 
   it('NoStaleRead holds with two writes (writes=2)', () => {
     const { result } = check(quorumKv({ writes: 2 }));
     expect(result.verdict).toBe('pass');
-    expect(result.stats).toMatchObject({ distinctStates: 95463, generatedStates: 373661, depth: 20 });
+    expect(result.stats).toMatchObject({ distinctStates: 17006, generatedStates: 66741, depth: 20 });
+    expect(check(unreduced({ writes: 2 })).result.stats).toMatchObject({ distinctStates: 95463, generatedStates: 373661, depth: 20 });
   });
 
-  it('DFS reaches the same states as BFS with no faults', () => {
+  it('DFS reaches the same states as BFS with no faults, with symmetry and without', () => {
     const r = dfs(quorumKv());
     expect(r.verdict).toBe('pass');
-    expect(r.stats).toMatchObject({ distinctStates: 3331, generatedStates: 10260 });
+    expect(r.stats).toMatchObject({ distinctStates: 671, generatedStates: 2105 });
+    expect(dfs(unreduced()).stats).toMatchObject({ distinctStates: 3331, generatedStates: 10260 });
+  });
+
+  it('DFS reaches the same states as BFS with --crashes 1 --recover', () => {
+    const r = dfs(quorumKv().configure({ environment: { crashes: 1, recover: true } }));
+    expect(r.stats).toMatchObject({ distinctStates: 5877, generatedStates: 22978 });
   });
 });
 
@@ -51,7 +65,11 @@ describe('quorum-kv with W+R≤N reads stale', () => {
       'deliver ReadReply(version=0, value=null) replica-2→reader',
     ]);
     expect(faults).toEqual(NONE);
-    expect(result.stats).toMatchObject({ distinctStates: 159, generatedStates: 280, depth: 6 });
+    expect(result.stats).toMatchObject({ distinctStates: 48, generatedStates: 104, depth: 6 });
+    // The same 5 steps without symmetry reduction.
+    const all = check(unreduced({ n: 3, w: 1, r: 1 }));
+    expect(all.labels).toEqual(labels);
+    expect(all.result.stats).toMatchObject({ distinctStates: 159, generatedStates: 280, depth: 6 });
     expect(result.violations[0].path.states.at(-1)!.history).toEqual([
       { kind: 'invoke', client: 'writer', input: { f: 'write', value: 'v1' } },
       { kind: 'respond', client: 'writer', output: null },
@@ -74,7 +92,8 @@ describe('quorum-kv with W+R≤N reads stale', () => {
       'deliver ReadReply(version=0, value=null) replica-3→reader',
     ]);
     expect(faults).toEqual(NONE);
-    expect(result.stats).toMatchObject({ distinctStates: 821, generatedStates: 1900, depth: 8 });
+    expect(result.stats).toMatchObject({ distinctStates: 191, generatedStates: 486, depth: 8 });
+    expect(check(unreduced({ n: 3, w: 1, r: 2 })).result.stats).toMatchObject({ distinctStates: 821, generatedStates: 1900, depth: 8 });
   });
 
   it('n=3 w=2 r=1: the one replica read was not written, in 7 steps', () => {
@@ -91,7 +110,8 @@ describe('quorum-kv with W+R≤N reads stale', () => {
       'deliver ReadReply(version=0, value=null) replica-3→reader',
     ]);
     expect(faults).toEqual(NONE);
-    expect(result.stats).toMatchObject({ distinctStates: 582, generatedStates: 1441, depth: 8 });
+    expect(result.stats).toMatchObject({ distinctStates: 132, generatedStates: 356, depth: 8 });
+    expect(check(unreduced({ n: 3, w: 2, r: 1 })).result.stats).toMatchObject({ distinctStates: 582, generatedStates: 1441, depth: 8 });
   });
 
   it('n=4 w=2 r=2 (W+R=N): disjoint quorums, in 9 steps', () => {
@@ -109,7 +129,10 @@ describe('quorum-kv with W+R≤N reads stale', () => {
       'deliver ReadReply(version=0, value=null) replica-4→reader',
     ]);
     expect(faults).toEqual(NONE);
-    expect(result.stats).toMatchObject({ distinctStates: 7251, generatedStates: 24633, depth: 10 });
+    expect(result.stats).toMatchObject({ distinctStates: 534, generatedStates: 1994, depth: 10 });
+    const all = check(unreduced({ n: 4, w: 2, r: 2 }));
+    expect(all.labels).toEqual(labels);
+    expect(all.result.stats).toMatchObject({ distinctStates: 7251, generatedStates: 24633, depth: 10 });
   });
 
   it('CLI: --param n=3 --param w=1 --param r=1 exits 1 with the 5-step stale read', () => {
@@ -121,7 +144,7 @@ describe('quorum-kv with W+R≤N reads stale', () => {
     expect(run.status).toBe(1);
     const out = JSON.parse(run.stdout);
     expect(out.result).toBe('violation');
-    expect(out.stats).toMatchObject({ distinctStates: 159, generatedStates: 280, depth: 6 });
+    expect(out.stats).toMatchObject({ distinctStates: 48, generatedStates: 104, depth: 6 });
     expect(out.violations[0]).toMatchObject({ property: 'NoStaleRead', length: 5, faults: NONE });
   });
 });
@@ -177,7 +200,10 @@ describe('quorum-kv variant linearizable: W+R>N without read repair is not linea
     const model = quorumKv({ variant: 'linearizable' });
     const result = bfs(model);
     expect(result.verdict).toBe('violation');
-    expect(result.stats).toMatchObject({ distinctStates: 102558, generatedStates: 374699, depth: 12 });
+    expect(result.stats).toMatchObject({ distinctStates: 21184, generatedStates: 78741, depth: 12 });
+    const all = bfs(model.configure({ symmetry: false }));
+    expect(all.stats).toMatchObject({ distinctStates: 102558, generatedStates: 374699, depth: 12 });
+    expect(all.violations[0].path.actionIndices).toEqual(result.violations[0].path.actionIndices);
     const [v] = result.violations;
     expect(v.property).toBe('Linearizable');
     expect(v.path.actions.map((a) => model.describe!(a))).toEqual([
