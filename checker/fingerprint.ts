@@ -36,7 +36,7 @@ function mixB(h: number, k: number): number {
   return Math.imul(h, 0x9e3779b1);
 }
 
-function finalA(h: number): number {
+export function finalA(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -44,7 +44,7 @@ function finalA(h: number): number {
   return h ^ (h >>> 16);
 }
 
-function finalB(h: number): number {
+export function finalB(h: number): number {
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
   h ^= h >>> 12;
@@ -59,7 +59,7 @@ const FALSE_A = 0x5851f42d, FALSE_B = 0x14057b7e;
 const INT_A = 0x3c6ef372, INT_B = 0x6a09e667;
 const FLOAT_A = 0x510e527f, FLOAT_B = 0x1f83d9ab;
 const STR_A = 0x5be0cd19, STR_B = 0x243f6a88;
-const ARR_A = 0x13198a2e, ARR_B = 0x03707344;
+export const ARR_A = 0x13198a2e, ARR_B = 0x03707344;
 const OBJ_A = 0x299f31d0, OBJ_B = 0x082efa98;
 const MAP_A = 0x452821e6, MAP_B = 0x38d01377;
 const SET_A = 0x34e90c6c, SET_B = 0x0d95748f;
@@ -178,6 +178,40 @@ function hashComposite(v: unknown): void {
   }
 }
 
+// The combining steps of arrays and objects, shared with successor-fingerprint.ts (which must
+// compute exactly these hashes).
+
+/** One element into an array's lane-A hash. */
+export function arrayStepA(a: number, element: number): number {
+  return Math.imul(a ^ element, 0x2c1b3c6d);
+}
+
+/** One element into an array's lane-B hash. */
+export function arrayStepB(b: number, element: number): number {
+  return Math.imul(b ^ element, 0x9e3779b1);
+}
+
+/** An object entry's lane-A contribution (entries add up, so key order does not matter). */
+export function entryA(key: number, value: number): number {
+  // One finaliser per lane suffices: key and value hashes are already well mixed.
+  return finalA(key ^ Math.imul(value, 0x9e3779b1));
+}
+
+/** An object entry's lane-B contribution. */
+export function entryB(key: number, value: number): number {
+  return finalB(key ^ Math.imul(value, 0x85ebca77));
+}
+
+/** An object's lane-A hash from its entry count and the sum of its entries. */
+export function objectA(n: number, sum: number): number {
+  return finalA(mixA(OBJ_A ^ n, sum));
+}
+
+/** An object's lane-B hash. */
+export function objectB(n: number, sum: number): number {
+  return finalB(mixB(OBJ_B ^ n, sum));
+}
+
 // Element hashes are already avalanched (finalised, or constants), so one xor-multiply by an
 // odd constant per lane combines them: a bijection in both the running hash and the element,
 // so arrays differing in one element never collide, and the final mix spreads the bits.
@@ -186,8 +220,8 @@ function hashArray(v: readonly unknown[]): void {
   let b = ARR_B;
   for (let i = 0; i < v.length; i++) {
     hash(v[i]);
-    a = Math.imul(a ^ r1, 0x2c1b3c6d);
-    b = Math.imul(b ^ r2, 0x9e3779b1);
+    a = arrayStepA(a, r1);
+    b = arrayStepB(b, r2);
   }
   r1 = finalA(a ^ v.length);
   r2 = finalB(b ^ v.length);
@@ -204,13 +238,12 @@ function hashObject(v: Record<string, unknown>): void {
     const ka = r1;
     const kb = r2;
     hash(value);
-    // One finaliser per lane suffices: key and value hashes are already well mixed.
-    a = (a + finalA(ka ^ Math.imul(r1, 0x9e3779b1))) | 0;
-    b = (b + finalB(kb ^ Math.imul(r2, 0x85ebca77))) | 0;
+    a = (a + entryA(ka, r1)) | 0;
+    b = (b + entryB(kb, r2)) | 0;
     n++;
   }
-  r1 = finalA(mixA(OBJ_A ^ n, a));
-  r2 = finalB(mixB(OBJ_B ^ n, b));
+  r1 = objectA(n, a);
+  r2 = objectB(n, b);
 }
 
 function hashMap(v: Map<unknown, unknown>): void {
@@ -238,6 +271,24 @@ function hashSet(v: Set<unknown>): void {
   }
   r1 = finalA(mixA(SET_A ^ v.size, a));
   r2 = finalB(mixB(SET_B ^ v.size, b));
+}
+
+/**
+ * Hashes `v` into the two lanes that {@link laneA} and {@link laneB} then read: the building
+ * block of successor-fingerprint.ts, not part of the public surface.
+ */
+export function hashValue(v: unknown): void {
+  hash(v);
+}
+
+/** Lane A of the last {@link hashValue}. */
+export function laneA(): number {
+  return r1;
+}
+
+/** Lane B of the last {@link hashValue}. */
+export function laneB(): number {
+  return r2;
 }
 
 /** Writes the 64-bit fingerprint of `state` into `out` (reused by the hot path). */

@@ -1,17 +1,20 @@
 import type { Model } from '../specs/index.ts';
 import { fingerprintInto, type Fingerprint } from './fingerprint.ts';
+import type { SuccessorFingerprints } from './successor-fingerprint.ts';
 
 /**
  * Writes the fingerprint under which an exhaustive search stores `state`: that of its
- * representative when the model declares a symmetry, else its own.
+ * representative when the model declares a symmetry, else its own (computed by `successors`
+ * when given: `state` is then a successor of the state they were set to).
  *
  * A search generates most states several times over, and a representative costs several
  * times a fingerprint, so each model remembers, in a direct-mapped table, the
  * representative's fingerprint of the states it fingerprinted last. States with equal
  * fingerprints are already the same state to the search, so this adds no new kind of error.
  */
-export function fingerprintState<S, A>(model: Model<S, A>, state: S, out: Fingerprint): void {
-  fingerprintInto(state, out);
+export function fingerprintState<S, A>(model: Model<S, A>, state: S, out: Fingerprint, successors?: SuccessorFingerprints): void {
+  if (successors) successors.fingerprintInto(state, out);
+  else fingerprintInto(state, out);
   if (!model.representative) return;
   const memo = memoOf(model);
   const at = 4 * ((out.lo ^ Math.imul(out.hi, 0x9e3779b1)) & (MEMO_SLOTS - 1));

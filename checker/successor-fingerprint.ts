@@ -1,0 +1,368 @@
+import {
+  ARR_A,
+  ARR_B,
+  arrayStepA,
+  arrayStepB,
+  entryA,
+  entryB,
+  finalA,
+  finalB,
+  hashValue,
+  laneA,
+  laneB,
+  objectA,
+  objectB,
+  type Fingerprint,
+} from './fingerprint.ts';
+
+/**
+ * Fingerprints of the successors of one state, computed mostly from the hashes of that state.
+ *
+ * A spec's `next` copies the state it is given and changes a little of it: the successor
+ * shares most of its values (often the very same objects) with its parent. So before the
+ * search expands a state, {@link setParent} records the hash of every array element and
+ * object entry in it; {@link fingerprintInto} then walks a successor alongside its parent and
+ * takes the recorded hash wherever a value is the same (`===`) as the parent's at that place,
+ * hashing only what changed. The result is exactly {@link import('./fingerprint.ts').fingerprintInto}'s
+ * (tested), so the two may be mixed freely.
+ *
+ * The parent must not change while it is the parent: the search hands specs states of
+ * their own (decoded from the frontier), and a spec that writes to its input is already
+ * wrong. Map and Set values are compared whole; they are hashed again when they differ.
+ */
+export class SuccessorFingerprints {
+  // Composite values of the parent (arrays and plain objects), in preorder: node 0 is the parent.
+  private nodeCount = 0;
+  private isArray = new Uint8Array(64);
+  private first = new Int32Array(64);
+  private size = new Int32Array(64);
+  private keys: (readonly string[] | undefined)[] = [];
+  // Their elements and entries: the parent's value, its hash (for object entries, the entry's
+  // contribution), the key's hash, and the value's node when it is composite.
+  private entryCount = 0;
+  private values: unknown[] = new Array<unknown>(256).fill(undefined);
+  private hashA = new Int32Array(256);
+  private hashB = new Int32Array(256);
+  private keyA = new Int32Array(256);
+  private keyB = new Int32Array(256);
+  private child = new Int32Array(256);
+  private parent: unknown = undefined;
+  private parentA = 0;
+  private parentB = 0;
+  private hasParent = false;
+  /** The last value recorded or hashed: its two hash lanes and its node (-1: none). */
+  ra = 0;
+  rb = 0;
+  node = -1;
+
+  /** Records `state`'s hashes: the successors fingerprinted next are `state`'s. */
+  setParent(state: unknown): void {
+    this.begin();
+    this.record(state);
+    this.end(state);
+  }
+
+  /** Forgets the parent (and lets it be collected). */
+  clearParent(): void {
+    this.hasParent = false;
+    this.parent = undefined;
+    this.values.fill(undefined, 0, this.entryCount);
+    this.nodeCount = 0;
+    this.entryCount = 0;
+  }
+
+  /** Writes the fingerprint of `state` into `out`: the same as `fingerprintInto(state, out)`. */
+  fingerprintInto(state: unknown, out: Fingerprint): void {
+    if (!this.hasParent) {
+      hashValue(state);
+      out.hi = laneA() >>> 0;
+      out.lo = laneB() >>> 0;
+      return;
+    }
+    if (state === this.parent) {
+      out.hi = this.parentA >>> 0;
+      out.lo = this.parentB >>> 0;
+      return;
+    }
+    this.hashAt(state, this.nodeCount > 0 ? 0 : -1);
+    out.hi = this.ra >>> 0;
+    out.lo = this.rb >>> 0;
+  }
+
+  // ---- recording the parent ----
+  // A parent is recorded top-down, as a decoder reads it: a container opens a node with room
+  // for its entries, each value read is set into its entry with the hash (and node) it left
+  // in ra/rb/node, and closing the node hashes the container from its entries. The StateCodec
+  // records while it decodes (no second walk); setParent walks a state itself.
+
+  /** Starts recording a parent. */
+  begin(): void {
+    this.hasParent = false;
+    this.nodeCount = 0;
+    this.entryCount = 0;
+  }
+
+  /** Ends recording: `state`, whose hash is in ra/rb, is the parent. */
+  end(state: unknown): void {
+    this.parent = state;
+    this.parentA = this.ra;
+    this.parentB = this.rb;
+    this.hasParent = true;
+  }
+
+  /** Records a value that is not a container to reuse, with its hash. */
+  hashed(a: number, b: number): void {
+    this.ra = a;
+    this.rb = b;
+    this.node = -1;
+  }
+
+  /** Records a value hashed from scratch (nothing inside it will be reused). */
+  leaf(value: unknown): void {
+    hashValue(value);
+    this.ra = laneA();
+    this.rb = laneB();
+    this.node = -1;
+  }
+
+  /** Opens an array of `n` elements; returns its node. */
+  openArray(n: number): number {
+    return this.newNode(1, n, undefined);
+  }
+
+  /** Opens an object whose values come in the order of `keys` (hashes `keyA`/`keyB`); returns its node. */
+  openObject(keys: readonly string[], keyA: Int32Array, keyB: Int32Array): number {
+    const node = this.newNode(0, keys.length, keys);
+    const first = this.first[node];
+    for (let i = 0; i < keys.length; i++) {
+      this.keyA[first + i] = keyA[i];
+      this.keyB[first + i] = keyB[i];
+    }
+    return node;
+  }
+
+  /** The first entry of `node`. */
+  firstEntry(node: number): number {
+    return this.first[node];
+  }
+
+  /** The value set into entry `at`. */
+  entryValue(at: number): unknown {
+    return this.values[at];
+  }
+
+  /** Sets entry `at` to the value last recorded (its hash and node in ra/rb/node). */
+  setEntry(at: number, value: unknown): void {
+    this.values[at] = value;
+    this.hashA[at] = this.ra;
+    this.hashB[at] = this.rb;
+    this.child[at] = this.node;
+  }
+
+  /** Closes array `node`: its hash goes to ra/rb. */
+  closeArray(node: number): void {
+    const n = this.size[node];
+    const first = this.first[node];
+    let a = ARR_A;
+    let b = ARR_B;
+    for (let at = first; at < first + n; at++) {
+      a = arrayStepA(a, this.hashA[at]);
+      b = arrayStepB(b, this.hashB[at]);
+    }
+    this.ra = finalA(a ^ n);
+    this.rb = finalB(b ^ n);
+    this.node = node;
+  }
+
+  /** Closes object `node`: entries become their contributions, and its hash goes to ra/rb. */
+  closeObject(node: number): void {
+    const count = this.size[node];
+    const first = this.first[node];
+    let a = 0;
+    let b = 0;
+    let n = 0;
+    for (let at = first; at < first + count; at++) {
+      // Keys whose value is undefined are not entries (as in JSON); a successor's value at
+      // such a key is never === undefined, so the entry is never reused.
+      if (this.values[at] === undefined) continue;
+      const ea = entryA(this.keyA[at], this.hashA[at]);
+      const eb = entryB(this.keyB[at], this.hashB[at]);
+      this.hashA[at] = ea;
+      this.hashB[at] = eb;
+      a = (a + ea) | 0;
+      b = (b + eb) | 0;
+      n++;
+    }
+    this.ra = objectA(n, a);
+    this.rb = objectB(n, b);
+    this.node = node;
+  }
+
+  /** Records `v` by walking it. */
+  private record(v: unknown): void {
+    if (typeof v !== 'object' || v === null) return this.leaf(v);
+    if (Array.isArray(v)) {
+      const node = this.openArray(v.length);
+      const first = this.first[node];
+      for (let i = 0; i < v.length; i++) {
+        const e = v[i];
+        this.record(e);
+        this.setEntry(first + i, e);
+      }
+      return this.closeArray(node);
+    }
+    if (Object.getPrototypeOf(v) !== Object.prototype) return this.leaf(v);
+    const record = v as Record<string, unknown>;
+    const keys = Object.keys(record);
+    const keyA = new Int32Array(keys.length);
+    const keyB = new Int32Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      hashValue(keys[i]);
+      keyA[i] = laneA();
+      keyB[i] = laneB();
+    }
+    const node = this.openObject(keys, keyA, keyB);
+    const first = this.first[node];
+    for (let i = 0; i < keys.length; i++) {
+      const value = record[keys[i]];
+      this.record(value);
+      this.setEntry(first + i, value);
+    }
+    this.closeObject(node);
+  }
+
+  private newNode(array: number, entries: number, keys: readonly string[] | undefined): number {
+    const node = this.nodeCount++;
+    if (node === this.first.length) this.growNodes();
+    this.isArray[node] = array;
+    this.first[node] = this.entryCount;
+    this.size[node] = entries;
+    this.keys[node] = keys;
+    this.entryCount += entries;
+    if (this.entryCount > this.hashA.length) this.growEntries(this.entryCount);
+    return node;
+  }
+
+  // ---- hashing a successor ----
+
+  /** Hashes `v` into ra/rb, where the parent held the composite `node` (-1: nothing to reuse). */
+  private hashAt(v: unknown, node: number): void {
+    if (node < 0 || typeof v !== 'object' || v === null) {
+      this.leaf(v);
+    } else if (this.isArray[node] === 1) {
+      if (Array.isArray(v)) this.hashArray(v, node);
+      else this.leaf(v);
+    } else if (!Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype) {
+      this.hashObject(v as Record<string, unknown>, node);
+    } else {
+      this.leaf(v);
+    }
+  }
+
+  private hashArray(v: readonly unknown[], node: number): void {
+    const n = v.length;
+    const first = this.first[node];
+    const shared = Math.min(n, this.size[node]);
+    const values = this.values;
+    let a = ARR_A;
+    let b = ARR_B;
+    for (let i = 0; i < n; i++) {
+      const e = v[i];
+      let ea: number;
+      let eb: number;
+      const at = first + i;
+      if (i < shared && values[at] === e) {
+        ea = this.hashA[at];
+        eb = this.hashB[at];
+      } else {
+        this.hashAt(e, i < shared ? this.child[at] : -1);
+        ea = this.ra;
+        eb = this.rb;
+      }
+      a = arrayStepA(a, ea);
+      b = arrayStepB(b, eb);
+    }
+    this.ra = finalA(a ^ n);
+    this.rb = finalB(b ^ n);
+  }
+
+  private hashObject(v: Record<string, unknown>, node: number): void {
+    const keys = this.keys[node]!;
+    const count = keys.length;
+    const first = this.first[node];
+    const values = this.values;
+    let a = 0;
+    let b = 0;
+    let n = 0;
+    let next = 0; // where the parent's next key is expected: successors keep key order
+    for (const key in v) {
+      const value = v[key];
+      if (value === undefined) continue;
+      n++;
+      let at = -1;
+      if (next < count && keys[next] === key) at = first + next++;
+      else if (count <= 32) {
+        for (let q = 0; q < count; q++) {
+          if (keys[q] === key) {
+            at = first + q;
+            next = q + 1;
+            break;
+          }
+        }
+      }
+      if (at >= 0 && values[at] === value) {
+        a = (a + this.hashA[at]) | 0;
+        b = (b + this.hashB[at]) | 0;
+        continue;
+      }
+      let ka: number;
+      let kb: number;
+      if (at >= 0) {
+        ka = this.keyA[at];
+        kb = this.keyB[at];
+        this.hashAt(value, this.child[at]);
+      } else {
+        hashValue(key);
+        ka = laneA();
+        kb = laneB();
+        this.leaf(value);
+      }
+      a = (a + entryA(ka, this.ra)) | 0;
+      b = (b + entryB(kb, this.rb)) | 0;
+    }
+    this.ra = objectA(n, a);
+    this.rb = objectB(n, b);
+  }
+
+  private growNodes(): void {
+    const size = this.first.length * 2;
+    const isArray = new Uint8Array(size);
+    const first = new Int32Array(size);
+    const entries = new Int32Array(size);
+    isArray.set(this.isArray);
+    first.set(this.first);
+    entries.set(this.size);
+    this.isArray = isArray;
+    this.first = first;
+    this.size = entries;
+  }
+
+  private growEntries(atLeast: number): void {
+    let size = this.hashA.length * 2;
+    while (size < atLeast) size *= 2;
+    const grow = (a: Int32Array): Int32Array<ArrayBuffer> => grown(a, size);
+    this.hashA = grow(this.hashA);
+    this.hashB = grow(this.hashB);
+    this.keyA = grow(this.keyA);
+    this.keyB = grow(this.keyB);
+    this.child = grow(this.child);
+    // Kept dense (never holey), so reads stay fast.
+    for (let i = this.values.length; i < size; i++) this.values.push(undefined);
+  }
+}
+
+function grown(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(size);
+  out.set(a);
+  return out;
+}
