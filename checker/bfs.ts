@@ -1,6 +1,6 @@
 import type { Model } from '../specs/index.ts';
 import { Exploration } from './exploration.ts';
-import { FifoFrontier } from './frontier.ts';
+import { PackedFrontier } from './frontier.ts';
 import type { SearchOptions } from './options.ts';
 import type { CheckResult } from './result.ts';
 
@@ -10,7 +10,8 @@ import type { CheckResult } from './result.ts';
  */
 export function bfs<S, A>(model: Model<S, A>, options: SearchOptions = {}): CheckResult<S, A> {
   const x = new Exploration(model, options);
-  const frontier = new FifoFrontier<S>();
+  // Popped states are recorded as they are decoded: their successors are fingerprinted from them.
+  const frontier = new PackedFrontier<S>(x.successors);
   const maxDepth = options.maxDepth ?? Infinity;
 
   const inits = x.initialStates();

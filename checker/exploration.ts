@@ -6,6 +6,7 @@ import { rebuildPath } from './path.ts';
 import type { CheckResult, IncompleteReason, Violation } from './result.ts';
 import { fingerprintState } from './state-fingerprint.ts';
 import { StateLog } from './state-log.ts';
+import { SuccessorFingerprints } from './successor-fingerprint.ts';
 import { FingerprintTable, type VisitedSet } from './visited-set.ts';
 
 /**
@@ -16,6 +17,8 @@ export class Exploration<S, A> {
   readonly visited: VisitedSet = new FingerprintTable();
   readonly log = new StateLog();
   readonly fp: Fingerprint = { hi: 0, lo: 0 };
+  /** Fingerprints successors of the state being expanded (see {@link expanding}). */
+  readonly successors = new SuccessorFingerprints();
   generated = 0;
   depth = 0;
   incomplete: IncompleteReason | undefined;
@@ -46,6 +49,19 @@ export class Exploration<S, A> {
       return Array.from(this.model.init());
     } catch (error) {
       throw new SpecError('init', error);
+    }
+  }
+
+  /**
+   * Says which state is expanded next: the states discovered until the next call are its
+   * successors, fingerprinted mostly from its own hashes.
+   */
+  expanding(state: S): void {
+    try {
+      this.successors.setParent(state);
+    } catch {
+      // Not plain data: discover() fingerprints it from scratch and reports what is wrong.
+      this.successors.clearParent();
     }
   }
 
@@ -88,7 +104,7 @@ export class Exploration<S, A> {
   discover(state: S, parent: number, action: number): number {
     this.generated++;
     try {
-      fingerprintState(this.model, state, this.fp);
+      fingerprintState(this.model, state, this.fp, parent < 0 ? undefined : this.successors);
     } catch (error) {
       throw this.locate(new SpecError(parent < 0 ? 'init' : 'next', error), parent);
     }
