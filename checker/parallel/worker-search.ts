@@ -4,7 +4,9 @@ import { SpecError } from '../errors.ts';
 import type { Fingerprint } from '../fingerprint.ts';
 import { replayPath } from '../path.ts';
 import { SharedVisitedSet } from '../shared-visited-set.ts';
+import { PackedFrontier } from '../frontier.ts';
 import { fingerprintState } from '../state-fingerprint.ts';
+import { SuccessorFingerprints } from '../successor-fingerprint.ts';
 import {
   Control,
   serializeError,
@@ -42,8 +44,11 @@ export class WorkerSearch<S, A> {
   private readonly stats: Float64Array;
   private readonly invariants: [string, (s: S) => boolean][];
   private readonly fp: Fingerprint = { hi: 0, lo: 0 };
-  private nextStates: S[] = [];
-  private nextIds: number[] = [];
+  /** Records each state expanded, to fingerprint its successors from it (as bfs() does). */
+  private readonly successors = new SuccessorFingerprints();
+  /** The states of the next level, encoded (as bfs()'s frontier). */
+  private nextLevel = new PackedFrontier<S>(this.successors);
+  private spare = new PackedFrontier<S>(this.successors);
   private queued = 0; // states of the current level not yet expanded
   private generated = 0;
   private discovered = 0;
@@ -106,7 +111,7 @@ export class WorkerSearch<S, A> {
     return {
       type: 'done',
       discovered: this.discovered,
-      frontier: this.nextIds.length,
+      frontier: this.nextLevel.size,
       generated: this.generated,
       unvisitedAtBound: this.unvisitedAtBound,
       ...(this.violation ? { violation: this.violation } : {}),
@@ -130,23 +135,37 @@ export class WorkerSearch<S, A> {
 
   /** Expands the level: first hands the planned surplus over, then its own states, then those it receives. */
   private expandLevel(atBound: boolean, give: Transfer[], receive: Transfer[]): void {
-    const states = this.nextStates;
-    const ids = this.nextIds;
-    this.nextStates = [];
-    this.nextIds = [];
+    const level = this.nextLevel;
+    this.nextLevel = this.spare;
+    this.spare = level;
     // Hand the surplus over first: the receivers wait for it.
     for (const { to, count } of give) {
-      const keep = states.length - count;
-      this.setup.peers[to]!.postMessage({ states: states.splice(keep), ids: ids.splice(keep) });
+      const states: S[] = [];
+      const ids: number[] = [];
+      for (let i = 0; i < count; i++) {
+        states.push(level.pop());
+        ids.push(level.poppedId);
+      }
+      this.setup.peers[to]!.postMessage({ states, ids });
       Atomics.add(this.control, Control.inbox + to, 1);
       Atomics.notify(this.control, Control.inbox + to);
     }
-    this.queued = states.length + receive.reduce((n, r) => n + r.count, 0);
-    if (!this.expandAll(states, ids, atBound)) return;
+    this.queued = level.size + receive.reduce((n, r) => n + r.count, 0);
+    while (level.size > 0) {
+      if (this.stopped()) return this.drop(level);
+      const state = level.pop(); // recorded into this.successors as it is decoded
+      this.queued--;
+      if (!this.expand(state, level.poppedId, atBound)) return this.drop(level);
+    }
     for (const { from } of receive) {
       const batch = this.receiveFrom(from);
       if (!this.expandAll(batch.states, batch.ids, atBound)) return;
     }
+  }
+
+  /** Empties a level the search stops in. */
+  private drop(level: PackedFrontier<S>): void {
+    while (level.size > 0) level.pop();
   }
 
   private receiveFrom(from: number): { states: S[]; ids: number[] } {
@@ -159,16 +178,26 @@ export class WorkerSearch<S, A> {
     }
   }
 
-  /** Expands `states` in order; false when the search must stop. */
+  /** Expands received `states` in order; false when the search must stop. */
   private expandAll(states: S[], ids: number[], atBound: boolean): boolean {
     for (let i = 0; i < states.length; i++) {
       if (this.stopped()) return false;
       const state = states[i];
       states[i] = undefined as S; // let it be collected
       this.queued--;
+      this.record(state);
       if (!this.expand(state, ids[i], atBound)) return false;
     }
     return true;
+  }
+
+  /** Records a state that did not come through the frontier, for its successors' fingerprints. */
+  private record(state: S): void {
+    try {
+      this.successors.setParent(state);
+    } catch {
+      this.successors.clearParent(); // not plain data: discover() reports it
+    }
   }
 
   /** As one iteration of bfs.ts's loop; false when the search must stop. */
@@ -195,7 +224,7 @@ export class WorkerSearch<S, A> {
   private discover(state: S, parent: number, action: number): boolean {
     if ((++this.generated & 255) === 0) this.publish();
     try {
-      fingerprintState(this.model, state, this.fp);
+      fingerprintState(this.model, state, this.fp, parent < 0 ? undefined : this.successors);
     } catch (error) {
       throw new Located(new SpecError(parent < 0 ? 'init' : 'next', error), parent);
     }
@@ -208,8 +237,7 @@ export class WorkerSearch<S, A> {
       Atomics.compareExchange(this.control, Control.stop, StopReason.running, StopReason.violation);
       return false;
     }
-    this.nextStates.push(state);
-    this.nextIds.push(id);
+    this.nextLevel.push(state, id);
     const max = this.setup.maxStates;
     if (max !== undefined && this.visited.size >= max) {
       Atomics.compareExchange(this.control, Control.stop, StopReason.running, StopReason.maxStates);
@@ -225,7 +253,7 @@ export class WorkerSearch<S, A> {
   /** Progress figures for the main thread's reports. */
   private publish(): void {
     this.stats[2 * this.me] = this.generated;
-    this.stats[2 * this.me + 1] = this.queued + this.nextIds.length;
+    this.stats[2 * this.me + 1] = this.queued + this.nextLevel.size;
   }
 
   private violatedAt(state: S, id: number): string | undefined {
