@@ -4,7 +4,8 @@ import type { Envelope } from './types.ts';
 // Envelopes are immutable and shared between states: compute each one's sort key once and
 // keep it on the envelope under a non-enumerable symbol, which hashing, canonical JSON, JSON
 // and structured clones all skip. (A WeakMap cache cost more than the keys: its lookups and
-// the collector's ephemeron work showed up in profiles.) A frozen envelope uses the WeakMap.
+// the collector's ephemeron work showed up in profiles.) The actor layer keys its envelopes
+// before it freezes them (sealEnvelope); an envelope frozen without a key uses the WeakMap.
 const SORT_KEY = Symbol('faultline.envelopeKey');
 const frozenKeys = new WeakMap<Envelope, string>();
 
@@ -19,6 +20,16 @@ export function envelopeKey(e: Envelope, fifo: boolean): string {
   if (Object.isExtensible(e)) Object.defineProperty(e, SORT_KEY, { value: key });
   else frozenKeys.set(e, key);
   return key;
+}
+
+/**
+ * Freezes a new envelope, its sort key computed first and kept on it: envelopes are shared by
+ * every world that holds them, and a frozen one keeps its identity (and key) through the
+ * checker's frontier, which hash-conses frozen values.
+ */
+export function sealEnvelope(e: Envelope): Envelope {
+  envelopeKey(e, false);
+  return Object.freeze(e);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { envelopeKey } from './network.ts';
+import { envelopeKey, sealEnvelope } from './network.ts';
 import { renameIds, type Renaming } from './rename-ids.ts';
 import type { Topology } from './topology.ts';
 import type { Envelope, NodeId } from './types.ts';
@@ -76,7 +76,7 @@ function renameEnvelope(e: Envelope, renaming: Renaming): Envelope {
   const to = renaming.get(e.to) ?? e.to;
   const msg = renameIds(e.msg, renaming);
   if (from === e.from && to === e.to && msg === e.msg) return e;
-  return e.age === undefined ? { from, to, msg } : { from, to, msg, age: e.age };
+  return sealEnvelope(e.age === undefined ? { from, to, msg } : { from, to, msg, age: e.age });
 }
 
 function renameEvent(e: HistoryEvent, renaming: Renaming): HistoryEvent {

@@ -2,7 +2,8 @@ import type { FaultKind, Model, Params } from '../model.ts';
 import { agesMessages, DEFAULT_ENVIRONMENT, describeEnvironment, timed, validateEnvironment, type Environment } from './environment.ts';
 import { initialClocks, localNow, tickedClocks, timerDue } from './clock.ts';
 import { runHandler, type Effects } from './handler.ts';
-import { addEnvelope, distinctIndices, envelopeKey, linkHeads, removeEnvelope } from './network.ts';
+import { addEnvelope, distinctIndices, envelopeKey, linkHeads, removeEnvelope, sealEnvelope } from './network.ts';
+import { freezePlain } from './plain-data.ts';
 import { topologyOf, type Topology } from './topology.ts';
 import type { Envelope, Message, NodeId, ProtocolDefinition, RoleDefinition } from './types.ts';
 import { World } from './world.ts';
@@ -162,18 +163,20 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     const init = def.roles[role].init;
     return typeof init === 'function' ? (init as (n: object) => unknown)({ self: id, role, index }) : structuredClone(init);
   };
+  const frozenInitialLocal = (id: NodeId): unknown => freezePlain(initialLocal(id));
 
   /** Applies one handler run's effects to the world. */
   const apply = (w: WorldState, node: NodeId, fx: Effects): WorldState => {
     let net = w.net;
     for (const e of fx.sends) {
-      if (!w.down.includes(e.to)) net = addEnvelope(net, aging ? { ...e, age: 0 } : e, env.fifo);
+      if (!w.down.includes(e.to)) net = addEnvelope(net, sealEnvelope(aging ? { ...e, age: 0 } : e), env.fifo);
     }
     const timers = { ...w.timers };
     if (Object.keys(fx.timers).length === 0) delete timers[node];
-    else timers[node] = fx.timers;
-    const next: WorldState = { ...w, nodes: { ...w.nodes, [node]: fx.local }, timers, net };
-    if (fx.events.length > 0) next.history = [...(w.history ?? []), ...fx.events];
+    else timers[node] = Object.isFrozen(fx.timers) ? fx.timers : Object.freeze(fx.timers);
+    // A world's parts are frozen: shared by many worlds, they keep their identity in the frontier.
+    const next: WorldState = { ...w, nodes: { ...w.nodes, [node]: freezePlain(fx.local) }, timers, net };
+    if (fx.events.length > 0) next.history = [...(w.history ?? []), ...fx.events.map((e) => Object.freeze(e))];
     return next;
   };
 
@@ -280,7 +283,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
 
     init() {
       const blank: WorldState = {
-        nodes: Object.fromEntries(topology.ids.map((id) => [id, initialLocal(id)])),
+        nodes: Object.fromEntries(topology.ids.map((id) => [id, frozenInitialLocal(id)])),
         timers: {},
         down: [],
         net: [],
@@ -320,7 +323,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
         for (const o of run(rest, node, `${node}'s ${timer} timer`, handler)) out.push({ kind: 'timer', node, timer, ...o });
       }
       if (mayTick(w)) {
-        const net = aging ? w.net.map((e) => ({ ...e, age: (e.age ?? 0) + 1 })).sort(byKey) : w.net;
+        const net = aging ? w.net.map((e) => sealEnvelope({ ...e, age: (e.age ?? 0) + 1 })).sort(byKey) : w.net;
         for (const { clock, drift } of tickedClocks(w.clock!, env, clocked)) {
           out.push({ kind: 'tick', t: clock.t, drift, chosen: [], result: { ...w, clock, net } });
         }
@@ -360,7 +363,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
           const crashed = w.nodes[node] as Record<string, unknown>;
           const fresh = initialLocal(node) as Record<string, unknown>;
           for (const field of role.persistent ?? []) fresh[field] = crashed[field];
-          const up: WorldState = { ...w, nodes: { ...w.nodes, [node]: fresh }, down: w.down.filter((id) => id !== node) };
+          const up: WorldState = { ...w, nodes: { ...w.nodes, [node]: freezePlain(fresh) }, down: w.down.filter((id) => id !== node) };
           const onRecover = role.onRecover;
           if (!onRecover) out.push({ kind: 'recover', node, chosen: [], result: up });
           else for (const o of run(up, node, `${node}'s onRecover`, onRecover)) out.push({ kind: 'recover', node, ...o });
