@@ -59,7 +59,7 @@ const FALSE_A = 0x5851f42d, FALSE_B = 0x14057b7e;
 const INT_A = 0x3c6ef372, INT_B = 0x6a09e667;
 const FLOAT_A = 0x510e527f, FLOAT_B = 0x1f83d9ab;
 const STR_A = 0x5be0cd19, STR_B = 0x243f6a88;
-export const ARR_A = 0x13198a2e, ARR_B = 0x03707344;
+const ARR_A = 0x13198a2e, ARR_B = 0x03707344;
 const OBJ_A = 0x299f31d0, OBJ_B = 0x082efa98;
 const MAP_A = 0x452821e6, MAP_B = 0x38d01377;
 const SET_A = 0x34e90c6c, SET_B = 0x0d95748f;
@@ -181,14 +181,27 @@ function hashComposite(v: unknown): void {
 // The combining steps of arrays and objects, shared with successor-fingerprint.ts (which must
 // compute exactly these hashes).
 
-/** One element into an array's lane-A hash. */
-export function arrayStepA(a: number, element: number): number {
-  return Math.imul(a ^ element, 0x2c1b3c6d);
+/**
+ * An array element's lane-A contribution: arrays, like objects, sum their entries (keyed by
+ * index), so a successor that changes one element of its parent's array costs one entry.
+ */
+export function elementA(index: number, element: number): number {
+  return finalA(element + Math.imul(index + 1, 0x9e3779b1));
 }
 
-/** One element into an array's lane-B hash. */
-export function arrayStepB(b: number, element: number): number {
-  return Math.imul(b ^ element, 0x9e3779b1);
+/** An array element's lane-B contribution. */
+export function elementB(index: number, element: number): number {
+  return finalB(element ^ Math.imul(index + 1, 0x85ebca77));
+}
+
+/** An array's lane-A hash from its length and the sum of its elements' contributions. */
+export function arrayA(n: number, sum: number): number {
+  return finalA(mixA(ARR_A ^ n, sum));
+}
+
+/** An array's lane-B hash. */
+export function arrayB(n: number, sum: number): number {
+  return finalB(mixB(ARR_B ^ n, sum));
 }
 
 /** An object entry's lane-A contribution (entries add up, so key order does not matter). */
@@ -212,19 +225,18 @@ export function objectB(n: number, sum: number): number {
   return finalB(mixB(OBJ_B ^ n, sum));
 }
 
-// Element hashes are already avalanched (finalised, or constants), so one xor-multiply by an
-// odd constant per lane combines them: a bijection in both the running hash and the element,
-// so arrays differing in one element never collide, and the final mix spreads the bits.
+// An element's contribution is a bijection of its hash (for a given index), so arrays that
+// differ in one element never collide; the final mix spreads the sum's bits.
 function hashArray(v: readonly unknown[]): void {
-  let a = ARR_A;
-  let b = ARR_B;
+  let a = 0;
+  let b = 0;
   for (let i = 0; i < v.length; i++) {
     hash(v[i]);
-    a = arrayStepA(a, r1);
-    b = arrayStepB(b, r2);
+    a = (a + elementA(i, r1)) | 0;
+    b = (b + elementB(i, r2)) | 0;
   }
-  r1 = finalA(a ^ v.length);
-  r2 = finalB(b ^ v.length);
+  r1 = arrayA(v.length, a);
+  r2 = arrayB(v.length, b);
 }
 
 function hashObject(v: Record<string, unknown>): void {

@@ -1,8 +1,8 @@
 import {
-  ARR_A,
-  ARR_B,
-  arrayStepA,
-  arrayStepB,
+  arrayA,
+  arrayB,
+  elementA,
+  elementB,
   entryA,
   entryB,
   finalA,
@@ -36,9 +36,13 @@ export class SuccessorFingerprints {
   private isArray = new Uint8Array(64);
   private first = new Int32Array(64);
   private size = new Int32Array(64);
+  // Each node's sum of entry contributions, and how many entries count (not undefined).
+  private sumA = new Int32Array(64);
+  private sumB = new Int32Array(64);
+  private live = new Int32Array(64);
   private keys: (readonly string[] | undefined)[] = [];
-  // Their elements and entries: the parent's value, its hash (for object entries, the entry's
-  // contribution), the key's hash, and the value's node when it is composite.
+  // Their elements and entries: the parent's value, its contribution to its container's sum,
+  // the key's hash (objects), and the value's node when it is composite.
   private entryCount = 0;
   private values: unknown[] = new Array<unknown>(256).fill(undefined);
   private hashA = new Int32Array(256);
@@ -159,18 +163,26 @@ export class SuccessorFingerprints {
     this.child[at] = this.node;
   }
 
-  /** Closes array `node`: its hash goes to ra/rb. */
+  /** Closes array `node`: entries become their contributions, and its hash goes to ra/rb. */
   closeArray(node: number): void {
     const n = this.size[node];
     const first = this.first[node];
-    let a = ARR_A;
-    let b = ARR_B;
-    for (let at = first; at < first + n; at++) {
-      a = arrayStepA(a, this.hashA[at]);
-      b = arrayStepB(b, this.hashB[at]);
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < n; i++) {
+      const at = first + i;
+      const ea = elementA(i, this.hashA[at]);
+      const eb = elementB(i, this.hashB[at]);
+      this.hashA[at] = ea;
+      this.hashB[at] = eb;
+      a = (a + ea) | 0;
+      b = (b + eb) | 0;
     }
-    this.ra = finalA(a ^ n);
-    this.rb = finalB(b ^ n);
+    this.sumA[node] = a;
+    this.sumB[node] = b;
+    this.live[node] = n;
+    this.ra = arrayA(n, a);
+    this.rb = arrayB(n, b);
     this.node = node;
   }
 
@@ -193,6 +205,9 @@ export class SuccessorFingerprints {
       b = (b + eb) | 0;
       n++;
     }
+    this.sumA[node] = a;
+    this.sumB[node] = b;
+    this.live[node] = n;
     this.ra = objectA(n, a);
     this.rb = objectB(n, b);
     this.node = node;
@@ -259,31 +274,35 @@ export class SuccessorFingerprints {
     }
   }
 
+  // Both containers start from the parent's sum and correct it for the entries that differ.
+
   private hashArray(v: readonly unknown[], node: number): void {
     const n = v.length;
     const first = this.first[node];
-    const shared = Math.min(n, this.size[node]);
+    const had = this.size[node];
+    const shared = n < had ? n : had;
     const values = this.values;
-    let a = ARR_A;
-    let b = ARR_B;
-    for (let i = 0; i < n; i++) {
-      const e = v[i];
-      let ea: number;
-      let eb: number;
+    let a = this.sumA[node];
+    let b = this.sumB[node];
+    for (let i = 0; i < shared; i++) {
       const at = first + i;
-      if (i < shared && values[at] === e) {
-        ea = this.hashA[at];
-        eb = this.hashB[at];
-      } else {
-        this.hashAt(e, i < shared ? this.child[at] : -1);
-        ea = this.ra;
-        eb = this.rb;
-      }
-      a = arrayStepA(a, ea);
-      b = arrayStepB(b, eb);
+      const e = v[i];
+      if (values[at] === e) continue;
+      this.hashAt(e, this.child[at]);
+      a = (a + elementA(i, this.ra) - this.hashA[at]) | 0;
+      b = (b + elementB(i, this.rb) - this.hashB[at]) | 0;
     }
-    this.ra = finalA(a ^ n);
-    this.rb = finalB(b ^ n);
+    for (let i = shared; i < n; i++) {
+      this.leaf(v[i]);
+      a = (a + elementA(i, this.ra)) | 0;
+      b = (b + elementB(i, this.rb)) | 0;
+    }
+    for (let at = first + shared; at < first + had; at++) {
+      a = (a - this.hashA[at]) | 0;
+      b = (b - this.hashB[at]) | 0;
+    }
+    this.ra = arrayA(n, a);
+    this.rb = arrayB(n, b);
   }
 
   private hashObject(v: Record<string, unknown>, node: number): void {
@@ -291,9 +310,10 @@ export class SuccessorFingerprints {
     const count = keys.length;
     const first = this.first[node];
     const values = this.values;
-    let a = 0;
-    let b = 0;
+    let a = this.sumA[node];
+    let b = this.sumB[node];
     let n = 0;
+    let kept = 0; // the parent's entries the successor still has
     let next = 0; // where the parent's next key is expected: successors keep key order
     for (const key in v) {
       const value = v[key];
@@ -310,26 +330,33 @@ export class SuccessorFingerprints {
           }
         }
       }
-      if (at >= 0 && values[at] === value) {
-        a = (a + this.hashA[at]) | 0;
-        b = (b + this.hashB[at]) | 0;
+      if (at < 0) {
+        // A key the parent did not have (or, past 32 keys, out of place: then the sum is redone).
+        if (count > 32) return this.leaf(v);
+        hashValue(key);
+        const ka = laneA();
+        const kb = laneB();
+        this.leaf(value);
+        a = (a + entryA(ka, this.ra)) | 0;
+        b = (b + entryB(kb, this.rb)) | 0;
         continue;
       }
-      let ka: number;
-      let kb: number;
-      if (at >= 0) {
-        ka = this.keyA[at];
-        kb = this.keyB[at];
-        this.hashAt(value, this.child[at]);
-      } else {
-        hashValue(key);
-        ka = laneA();
-        kb = laneB();
-        this.leaf(value);
+      const old = values[at];
+      if (old === value) {
+        kept++;
+        continue;
       }
-      a = (a + entryA(ka, this.ra)) | 0;
-      b = (b + entryB(kb, this.rb)) | 0;
+      this.hashAt(value, this.child[at]);
+      a = (a + entryA(this.keyA[at], this.ra)) | 0;
+      b = (b + entryB(this.keyB[at], this.rb)) | 0;
+      if (old !== undefined) {
+        kept++;
+        a = (a - this.hashA[at]) | 0;
+        b = (b - this.hashB[at]) | 0;
+      }
     }
+    // Some entry of the parent's is gone: its contribution is still in the sum. Rare; redo.
+    if (kept !== this.live[node]) return this.leaf(v);
     this.ra = objectA(n, a);
     this.rb = objectB(n, b);
   }
@@ -337,14 +364,13 @@ export class SuccessorFingerprints {
   private growNodes(): void {
     const size = this.first.length * 2;
     const isArray = new Uint8Array(size);
-    const first = new Int32Array(size);
-    const entries = new Int32Array(size);
     isArray.set(this.isArray);
-    first.set(this.first);
-    entries.set(this.size);
     this.isArray = isArray;
-    this.first = first;
-    this.size = entries;
+    this.first = grown(this.first, size);
+    this.size = grown(this.size, size);
+    this.sumA = grown(this.sumA, size);
+    this.sumB = grown(this.sumB, size);
+    this.live = grown(this.live, size);
   }
 
   private growEntries(atLeast: number): void {
