@@ -59,8 +59,8 @@ interface Shape {
   keyB: Int32Array;
   /** Reads the values from the codec. */
   build: (d: StateCodec) => Record<string, unknown>;
-  /** Takes the values set into a recorder's entries from `base` on. */
-  assemble: (r: SuccessorFingerprints, base: number) => Record<string, unknown>;
+  /** Takes the values put into a recorder's `node`. */
+  assemble: (r: SuccessorFingerprints, node: number) => Record<string, unknown>;
 }
 
 /** A node of the trie that maps key lists to shapes; the last lookup is cached inline. */
@@ -166,7 +166,7 @@ export class StateCodec {
     this.input = bytes;
     this.at = offset;
     recorder.begin();
-    const state = this.record(recorder);
+    const state = this.record(recorder, -1, 0);
     recorder.end(state);
     return state;
   }
@@ -426,13 +426,17 @@ export class StateCodec {
     let b = input[this.at++];
     if (b < 0x80) return b;
     let n = b & 0x7f;
-    let shift = 7;
-    do {
-      b = input[this.at++];
-      n += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (b >= 0x80);
-    return n;
+    b = input[this.at++];
+    n |= (b & 0x7f) << 7;
+    if (b < 0x80) return n;
+    b = input[this.at++];
+    n |= (b & 0x7f) << 14;
+    if (b < 0x80) return n;
+    b = input[this.at++];
+    n |= (b & 0x7f) << 21;
+    if (b < 0x80) return n;
+    b = input[this.at++]; // the last of at most five bytes (32 bits)
+    return n + (b & 0x7f) * 2 ** 28;
   }
 
   /** Reads one value (public only for the compiled builders). */
@@ -488,74 +492,74 @@ export class StateCodec {
     }
   }
 
-  /** Reads one value, recording it into `r` (its hash and node are left in r.ra/rb/node). */
-  private record(r: SuccessorFingerprints): unknown {
+  /** Reads one value and puts it, with its hash, into element or entry `i` of `r`'s `node`. */
+  private record(r: SuccessorFingerprints, node: number, i: number): unknown {
     const b = this.input[this.at++];
     if (b >= SMALL_INT) {
       const n = b - SMALL_INT;
-      r.hashed(smallIntA[n], smallIntB[n]);
+      r.put(node, i, n, smallIntA[n], smallIntB[n], -1);
       return n;
     }
     if (b >= SMALL_STRING) {
-      const i = b - SMALL_STRING;
-      r.hashed(this.stringA[i], this.stringB[i]);
-      return this.strings[i];
+      const k = b - SMALL_STRING;
+      const s = this.strings[k];
+      r.put(node, i, s, this.stringA[k], this.stringB[k], -1);
+      return s;
     }
     switch (b) {
       case NULL:
       case UNDEFINED:
       case FALSE:
-      case TRUE:
-        r.hashed(constantA[b], constantB[b]);
-        return constants[b];
+      case TRUE: {
+        const v = constants[b];
+        r.put(node, i, v, constantA[b], constantB[b], -1);
+        return v;
+      }
       case STRING: {
-        const i = this.readVarint();
-        r.hashed(this.stringA[i], this.stringB[i]);
-        return this.strings[i];
+        const k = this.readVarint();
+        const s = this.strings[k];
+        r.put(node, i, s, this.stringA[k], this.stringB[k], -1);
+        return s;
       }
       case INTERNED: {
-        const i = this.readVarint();
-        r.hashed(this.internedA[i], this.internedB[i]);
-        return this.interned[i];
+        const k = this.readVarint();
+        const v = this.interned[k];
+        r.put(node, i, v, this.internedA[k], this.internedB[k], -1);
+        return v;
       }
       case ARRAY:
       case FROZEN_ARRAY: {
         const n = this.readVarint();
-        const node = r.openArray(n);
-        const first = r.firstEntry(node);
+        const array = r.openArray(n);
         const out: unknown[] = [];
-        for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
           if (this.input[this.at] === HOLE) {
             this.at++;
-            out.length = i + 1;
-            r.hashed(constantA[NULL], constantB[NULL]); // a hole hashes as null
-            r.setEntry(first + i, undefined);
-          } else {
-            const e = this.record(r);
-            r.setEntry(first + i, e);
-            out.push(e);
-          }
+            out.length = j + 1;
+            r.put(array, j, undefined, constantA[NULL], constantB[NULL], -1); // a hole hashes as null
+          } else out.push(this.record(r, array, j));
         }
         if (b === FROZEN_ARRAY) Object.freeze(out);
-        r.closeArray(node);
+        r.close(array);
+        r.put(node, i, out, r.ra, r.rb, array);
         return out;
       }
       case OBJECT:
       case FROZEN_OBJECT: {
         const shape = this.shapes[this.readVarint()];
-        const node = r.openObject(shape.keys, shape.keyA, shape.keyB);
-        const first = r.firstEntry(node);
-        for (let i = 0; i < shape.keys.length; i++) r.setEntry(first + i, this.record(r));
-        const out = shape.assemble(r, first);
+        const object = r.openObject(shape.keys, shape.keyA, shape.keyB);
+        for (let j = 0; j < shape.keys.length; j++) this.record(r, object, j);
+        const out = shape.assemble(r, object);
         if (b === FROZEN_OBJECT) Object.freeze(out);
-        r.closeObject(node);
+        r.close(object);
+        r.put(node, i, out, r.ra, r.rb, object);
         return out;
       }
       default: {
         // Numbers beyond one byte, Maps, Sets, references: decoded and hashed whole.
         this.at--;
         const v = this.value();
-        r.leaf(v);
+        r.putLeaf(node, i, v);
         return v;
       }
     }
@@ -610,12 +614,12 @@ function builderOf(keys: string[], compile: boolean): Shape['build'] {
 /** As {@link builderOf}, taking the values from a recorder. */
 function assemblerOf(keys: string[], compile: boolean): Shape['assemble'] {
   if (!compile) {
-    return (r, base) => {
+    return (r, node) => {
       const out: Record<string, unknown> = {};
-      for (let i = 0; i < keys.length; i++) out[keys[i]] = r.entryValue(base + i);
+      for (let i = 0; i < keys.length; i++) out[keys[i]] = r.valueAt(node, i);
       return out;
     };
   }
-  const fields = keys.map((k, i) => `${JSON.stringify(k)}: r.entryValue(base + ${i})`).join(', ');
-  return new Function('r', 'base', `return { ${fields} };`) as Shape['assemble'];
+  const fields = keys.map((k, i) => `${JSON.stringify(k)}: r.valueAt(node, ${i})`).join(', ');
+  return new Function('r', 'node', `return { ${fields} };`) as Shape['assemble'];
 }

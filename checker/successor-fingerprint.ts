@@ -54,15 +54,14 @@ export class SuccessorFingerprints {
   private parentA = 0;
   private parentB = 0;
   private hasParent = false;
-  /** The last value recorded or hashed: its two hash lanes and its node (-1: none). */
+  /** The hash of the last container closed or value hashed, in two lanes. */
   ra = 0;
   rb = 0;
-  node = -1;
 
   /** Records `state`'s hashes: the successors fingerprinted next are `state`'s. */
   setParent(state: unknown): void {
     this.begin();
-    this.record(state);
+    this.record(state, -1, 0);
     this.end(state);
   }
 
@@ -95,9 +94,9 @@ export class SuccessorFingerprints {
 
   // ---- recording the parent ----
   // A parent is recorded top-down, as a decoder reads it: a container opens a node with room
-  // for its entries, each value read is set into its entry with the hash (and node) it left
-  // in ra/rb/node, and closing the node hashes the container from its entries. The StateCodec
-  // records while it decodes (no second walk); setParent walks a state itself.
+  // for its entries, each value read is put into its entry with its hash (and its node, when
+  // it is a container itself), and closing a node hashes the container from its entries' sum.
+  // The StateCodec records while it decodes (no second walk); setParent walks a state itself.
 
   /** Starts recording a parent. */
   begin(): void {
@@ -106,27 +105,12 @@ export class SuccessorFingerprints {
     this.entryCount = 0;
   }
 
-  /** Ends recording: `state`, whose hash is in ra/rb, is the parent. */
+  /** Ends recording: `state`, put at node -1, is the parent. */
   end(state: unknown): void {
     this.parent = state;
     this.parentA = this.ra;
     this.parentB = this.rb;
     this.hasParent = true;
-  }
-
-  /** Records a value that is not a container to reuse, with its hash. */
-  hashed(a: number, b: number): void {
-    this.ra = a;
-    this.rb = b;
-    this.node = -1;
-  }
-
-  /** Records a value hashed from scratch (nothing inside it will be reused). */
-  leaf(value: unknown): void {
-    hashValue(value);
-    this.ra = laneA();
-    this.rb = laneB();
-    this.node = -1;
   }
 
   /** Opens an array of `n` elements; returns its node. */
@@ -145,105 +129,91 @@ export class SuccessorFingerprints {
     return node;
   }
 
-  /** The first entry of `node`. */
-  firstEntry(node: number): number {
-    return this.first[node];
+  /** The value put into element or entry `i` of `node`. */
+  valueAt(node: number, i: number): unknown {
+    return this.values[this.first[node] + i];
   }
 
-  /** The value set into entry `at`. */
-  entryValue(at: number): unknown {
-    return this.values[at];
-  }
-
-  /** Sets entry `at` to the value last recorded (its hash and node in ra/rb/node). */
-  setEntry(at: number, value: unknown): void {
-    this.values[at] = value;
-    this.hashA[at] = this.ra;
-    this.hashB[at] = this.rb;
-    this.child[at] = this.node;
-  }
-
-  /** Closes array `node`: entries become their contributions, and its hash goes to ra/rb. */
-  closeArray(node: number): void {
-    const n = this.size[node];
-    const first = this.first[node];
-    let a = 0;
-    let b = 0;
-    for (let i = 0; i < n; i++) {
-      const at = first + i;
-      const ea = elementA(i, this.hashA[at]);
-      const eb = elementB(i, this.hashB[at]);
-      this.hashA[at] = ea;
-      this.hashB[at] = eb;
-      a = (a + ea) | 0;
-      b = (b + eb) | 0;
+  /**
+   * Puts `value`, whose hash is `a`/`b` (and whose node is `child`, -1 if none), into element
+   * or entry `i` of `node`; at node -1 it is the parent itself.
+   */
+  put(node: number, i: number, value: unknown, a: number, b: number, child: number): void {
+    if (node < 0) {
+      this.ra = a;
+      this.rb = b;
+      return;
     }
-    this.sumA[node] = a;
-    this.sumB[node] = b;
-    this.live[node] = n;
-    this.ra = arrayA(n, a);
-    this.rb = arrayB(n, b);
-    this.node = node;
-  }
-
-  /** Closes object `node`: entries become their contributions, and its hash goes to ra/rb. */
-  closeObject(node: number): void {
-    const count = this.size[node];
-    const first = this.first[node];
-    let a = 0;
-    let b = 0;
-    let n = 0;
-    for (let at = first; at < first + count; at++) {
+    const at = this.first[node] + i;
+    this.values[at] = value;
+    this.child[at] = child;
+    let ea: number;
+    let eb: number;
+    if (this.isArray[node] === 1) {
+      ea = elementA(i, a);
+      eb = elementB(i, b);
+    } else if (value === undefined) {
       // Keys whose value is undefined are not entries (as in JSON); a successor's value at
       // such a key is never === undefined, so the entry is never reused.
-      if (this.values[at] === undefined) continue;
-      const ea = entryA(this.keyA[at], this.hashA[at]);
-      const eb = entryB(this.keyB[at], this.hashB[at]);
-      this.hashA[at] = ea;
-      this.hashB[at] = eb;
-      a = (a + ea) | 0;
-      b = (b + eb) | 0;
-      n++;
+      return;
+    } else {
+      ea = entryA(this.keyA[at], a);
+      eb = entryB(this.keyB[at], b);
     }
-    this.sumA[node] = a;
-    this.sumB[node] = b;
-    this.live[node] = n;
-    this.ra = objectA(n, a);
-    this.rb = objectB(n, b);
-    this.node = node;
+    this.hashA[at] = ea;
+    this.hashB[at] = eb;
+    this.sumA[node] = (this.sumA[node] + ea) | 0;
+    this.sumB[node] = (this.sumB[node] + eb) | 0;
+    this.live[node]++;
   }
 
-  /** Records `v` by walking it. */
-  private record(v: unknown): void {
-    if (typeof v !== 'object' || v === null) return this.leaf(v);
-    if (Array.isArray(v)) {
-      const node = this.openArray(v.length);
-      const first = this.first[node];
-      for (let i = 0; i < v.length; i++) {
-        const e = v[i];
-        this.record(e);
-        this.setEntry(first + i, e);
-      }
-      return this.closeArray(node);
+  /** Puts a value hashed from scratch (nothing inside it will be reused). */
+  putLeaf(node: number, i: number, value: unknown): void {
+    hashValue(value);
+    this.put(node, i, value, laneA(), laneB(), -1);
+  }
+
+  /** Closes container `node`: its hash goes to ra/rb. */
+  close(node: number): void {
+    const n = this.live[node];
+    if (this.isArray[node] === 1) {
+      this.ra = arrayA(n, this.sumA[node]);
+      this.rb = arrayB(n, this.sumB[node]);
+    } else {
+      this.ra = objectA(n, this.sumA[node]);
+      this.rb = objectB(n, this.sumB[node]);
     }
-    if (Object.getPrototypeOf(v) !== Object.prototype) return this.leaf(v);
+  }
+
+  /** Records `v`, element or entry `i` of `node`, by walking it. */
+  private record(v: unknown, node: number, i: number): void {
+    if (typeof v !== 'object' || v === null) return this.putLeaf(node, i, v);
+    if (Array.isArray(v)) {
+      const array = this.openArray(v.length);
+      for (let j = 0; j < v.length; j++) this.record(v[j], array, j);
+      this.close(array);
+      return this.put(node, i, v, this.ra, this.rb, array);
+    }
+    if (Object.getPrototypeOf(v) !== Object.prototype) return this.putLeaf(node, i, v);
     const record = v as Record<string, unknown>;
     const keys = Object.keys(record);
     const keyA = new Int32Array(keys.length);
     const keyB = new Int32Array(keys.length);
-    for (let i = 0; i < keys.length; i++) {
-      hashValue(keys[i]);
-      keyA[i] = laneA();
-      keyB[i] = laneB();
+    for (let j = 0; j < keys.length; j++) {
+      hashValue(keys[j]);
+      keyA[j] = laneA();
+      keyB[j] = laneB();
     }
-    const node = this.openObject(keys, keyA, keyB);
-    const first = this.first[node];
-    for (let i = 0; i < keys.length; i++) {
-      const value = record[keys[i]];
-      this.record(value);
-      this.setEntry(first + i, value);
-    }
-    this.closeObject(node);
+    const object = this.openObject(keys, keyA, keyB);
+    for (let j = 0; j < keys.length; j++) this.record(record[keys[j]], object, j);
+    this.close(object);
+    this.put(node, i, v, this.ra, this.rb, object);
+  }
+
+  private leaf(v: unknown): void {
+    hashValue(v);
+    this.ra = laneA();
+    this.rb = laneB();
   }
 
   private newNode(array: number, entries: number, keys: readonly string[] | undefined): number {
@@ -252,6 +222,9 @@ export class SuccessorFingerprints {
     this.isArray[node] = array;
     this.first[node] = this.entryCount;
     this.size[node] = entries;
+    this.sumA[node] = 0;
+    this.sumB[node] = 0;
+    this.live[node] = 0;
     this.keys[node] = keys;
     this.entryCount += entries;
     if (this.entryCount > this.hashA.length) this.growEntries(this.entryCount);
