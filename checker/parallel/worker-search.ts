@@ -211,8 +211,8 @@ export class WorkerSearch<S, A> {
       return true;
     }
     const actions = this.actionsOf(state, id);
+    // A stop is seen at the next state (expandLevel, expandAll), not between successors.
     for (let a = 0; a < actions.length; a++) {
-      if (this.stopped()) return false;
       const next = this.successor(state, id, actions[a]);
       if (next === undefined) continue;
       if (!this.discover(next, id, a)) return false;
