@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { check } from './commands/check.ts';
 import { lint } from './commands/lint.ts';
@@ -15,12 +16,12 @@ function positiveInt(flag: string) {
   };
 }
 
-function atLeastOne(flag: string) {
-  return (raw: string): number => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number of at least 1, got "${raw}"`);
-    return n;
-  };
+/** `--workers`: a count, or `auto` for the machine's cores (as TLC's `-workers auto`). */
+function workerCount(raw: string): number {
+  if (raw === 'auto') return availableParallelism();
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`--workers takes a whole number of at least 1 or "auto", got "${raw}"`);
+  return n;
 }
 
 function integer(flag: string) {
@@ -98,7 +99,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--no-lint', 'check even when faultline lint finds errors in the spec')
     .option('--coverage', 'report the handlers, messages, faults and properties the search reached, and those it never did')
     .option('--exact', 'compare full states instead of 64-bit fingerprints and count collisions (slower; small models)')
-    .option('--workers <n>', 'bfs: search on n worker threads sharing one visited set (default 1)', atLeastOne('--workers'));
+    .option('--workers <n>', 'bfs: search on n worker threads sharing one visited set, or "auto": one per core (default 1)', workerCount);
   environmentFlags(checkCommand).action(async (spec: string, options) => setExitCode(await check(spec, options)));
 
   program

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,8 +102,16 @@ describe.concurrent('faultline check --workers', () => {
       const r = await faultline('check', 'protocols/two-phase.ts', '--workers', bad);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toBe(`faultline: option '--workers <n>' argument '${bad}' is invalid. --workers takes a whole number of at least 1, got "${bad}" (see faultline --help)\n`);
+      expect(r.stderr).toBe(`faultline: option '--workers <n>' argument '${bad}' is invalid. --workers takes a whole number of at least 1 or "auto", got "${bad}" (see faultline --help)\n`);
     }
+  });
+
+  it('--workers auto: one worker per core, with the counts of one thread', async () => {
+    const r = await faultline('check', 'protocols/two-phase.ts', '--param', 'rm=5', '--workers', 'auto', '--json');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.workers).toBe(availableParallelism());
+    expect(json.stats).toMatchObject({ distinctStates: 8832, generatedStates: 58146, depth: 17 });
   });
 
   it('what needs the in-process search runs on one thread, and the header says so', async () => {
