@@ -6,7 +6,9 @@
  *   node --import tsx bench/run.ts --quick         rm=5, rm=7
  *   node --import tsx bench/run.ts --only rm=8     just rm=8 (repeatable, or --only rm=7,8)
  *   node --import tsx bench/run.ts --repeat 3      best wall time of 3 runs per tool
- *   node --import tsx bench/run.ts -- --workers 2  everything after -- goes to `faultline check`
+ *   node --import tsx bench/run.ts --workers 1,2   faultline on 1 and on 2 worker threads (default:
+ *                                                  1 and, on a multi-core machine, one per core)
+ *   node --import tsx bench/run.ts -- --max-states 1000  everything after -- goes to `faultline check`
  *
  * Also: --timeout <s> (kill a run after s seconds), --no-spin, --no-sanity, --no-record
  * (do not append to bench/results.md), --faultline <file> (the CLI script to run; default
@@ -18,7 +20,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -77,15 +79,18 @@ interface Options {
   extra: string[];
   /** Also time the actor-layer protocols (ACTOR_CONFIGS). */
   actor: boolean;
+  /** faultline's worker-thread counts to time TwoPhase with (1: the single-threaded search). */
+  workers: number[];
 }
 
 function usage(message: string): never {
-  process.stderr.write(`bench: ${message}\nusage: node --import tsx bench/run.ts [--quick] [--only rm=N[,N…]] [--repeat k] [--timeout s] [--no-spin] [--no-sanity] [--no-actor] [--no-record] [--faultline file] [-- faultline args]\n`);
+  process.stderr.write(`bench: ${message}\nusage: node --import tsx bench/run.ts [--quick] [--only rm=N[,N…]] [--repeat k] [--timeout s] [--no-spin] [--no-sanity] [--no-actor] [--no-record] [--faultline file] [--workers 1,2] [-- faultline args]\n`);
   process.exit(64);
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { configs: DEFAULT_CONFIGS, repeat: 1, spin: true, sanity: true, record: true, faultline: 'bin/faultline.js', extra: [], actor: true };
+  const cores = availableParallelism();
+  const options: Options = { configs: DEFAULT_CONFIGS, repeat: 1, spin: true, sanity: true, record: true, faultline: 'bin/faultline.js', extra: [], actor: true, workers: cores > 1 ? [1, cores] : [1] };
   const only: number[] = [];
   let quick = false;
   for (let i = 0; i < argv.length; i++) {
@@ -111,6 +116,11 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--no-record') options.record = false;
     else if (arg === '--no-actor') options.actor = false;
     else if (arg === '--faultline') options.faultline = value();
+    else if (arg === '--workers') {
+      const list = value();
+      if (!/^\d+(,\d+)*$/.test(list)) usage(`--workers ${list}: expected counts, e.g. 1,2`);
+      options.workers = [...new Set(list.split(',').map((w) => positiveInt('--workers', w)))];
+    }
     else usage(`unknown option ${arg}`);
   }
   if (only.length > 0) options.configs = [...new Set(only)];
@@ -257,8 +267,8 @@ function tail(text: string, lines = 3): string {
   return text.trim().split('\n').slice(-lines).join(' | ');
 }
 
-async function runFaultline(n: number, options: Options, method: RssMethod): Promise<Run> {
-  return runCheck([SPEC, '--param', `rm=${n}`, ...options.extra], options, method);
+async function runFaultline(n: number, options: Options, method: RssMethod, workers = 1): Promise<Run> {
+  return runCheck([SPEC, '--param', `rm=${n}`, ...(workers > 1 ? ['--workers', String(workers)] : []), ...options.extra], options, method);
 }
 
 /** `faultline check <args> --json` as a measured child process. */
@@ -527,73 +537,79 @@ async function main(): Promise<number> {
         panProblem = (error as Error).message;
         say(`  SPIN: ${panProblem}`);
       }
-      const flRuns: Run[] = [];
+      // SPIN once per configuration; faultline once per worker count, SPIN's runs interleaved.
       const spRuns: Run[] = [];
+      const flRuns = new Map<number, Run[]>(options.workers.map((w) => [w, []]));
       for (let k = 0; k < options.repeat; k++) {
         if (pan) {
           const sp = await runPan(pan, options, method);
           say(`  SPIN      ${sp.ok ? `${fmtInt(sp.distinct)} stored` : `FAILED: ${sp.problem}`}, ${fmtSec(sp.wallSeconds)} s, ${fmtMB(sp.peakRssBytes)} MB`);
           spRuns.push(sp);
         }
-        const fl = await runFaultline(n, options, method);
-        say(`  faultline ${fl.ok ? `${fmtInt(fl.distinct)} distinct` : `FAILED: ${fl.problem}`}, ${fmtSec(fl.wallSeconds)} s, ${fmtMB(fl.peakRssBytes)} MB`);
-        flRuns.push(fl);
+        for (const w of options.workers) {
+          const fl = await runFaultline(n, options, method, w);
+          say(`  faultline ${fl.ok ? `${fmtInt(fl.distinct)} distinct` : `FAILED: ${fl.problem}`}, ${fmtSec(fl.wallSeconds)} s, ${fmtMB(fl.peakRssBytes)} MB${w > 1 ? ` (${w} workers)` : ''}`);
+          flRuns.get(w)!.push(fl);
+        }
       }
-      const fl = bestOf(flRuns);
       const sp = spRuns.length > 0 ? bestOf(spRuns) : undefined;
-      const tlc = TLC[n]?.distinct;
-      const counts = [fl.ok ? fl.distinct : undefined, sp?.ok ? sp.distinct : undefined, tlc].filter((x): x is number => x !== undefined);
-      const countsMismatch = new Set(counts).size > 1;
-      if (countsMismatch) mismatch = true;
-      if (!fl.ok || (sp && !sp.ok) || panProblem) failed = true;
-      const status = countsMismatch ? '*** MISMATCH ***' : !fl.ok ? 'faultline FAILED' : sp && !sp.ok ? 'SPIN FAILED' : 'ok';
-      const pub = PUBLISHED[n];
-      rows.push([
-        `rm=${n}`,
-        fl.ok ? fmtInt(fl.distinct) : 'FAILED',
-        sp ? (sp.ok ? fmtInt(sp.distinct) : 'FAILED') : '—',
-        fmtInt(tlc),
-        status,
-        fmtSec(fl.wallSeconds),
-        sp ? fmtSec(sp.wallSeconds) : '—',
-        fmtInt(rate(fl)),
-        fmtInt(rate(sp)),
-        fmtMB(fl.peakRssBytes),
-        fmtMB(sp?.peakRssBytes),
-        fmtRatio(fl.wallSeconds, sp?.wallSeconds),
-        fmtRatio(fl.peakRssBytes, sp?.peakRssBytes),
-        pub?.spin ?? '—',
-        pub?.tlc ?? '—',
-      ]);
-      const note = [
-        options.extra.length > 0 ? `faultline ${options.extra.join(' ')}` : '',
-        options.repeat > 1 ? `best of ${options.repeat}` : '',
-        !fl.ok ? `faultline: ${fl.problem}` : '',
-        sp && !sp.ok ? `SPIN: ${sp.problem}` : '',
-        panProblem ? `SPIN: ${panProblem}` : !useSpin ? 'SPIN skipped' : '',
-        pan ? `pan -w${pan.w}` : '',
-        countsMismatch ? `MISMATCH faultline ${fmtInt(fl.distinct)} SPIN ${fmtInt(sp?.distinct)} TLC ${fmtInt(tlc)}` : '',
-        method === 'proc-poll' ? 'RSS by /proc polling' : method === 'none' ? 'RSS not measured' : '',
-      ].filter(Boolean);
-      notes.push(...(countsMismatch ? [`rm=${n}: ${note.join('; ')}`] : []));
-      if (options.record) {
-        appendResult([
-          date,
-          commit,
-          machine,
-          String(n),
-          countsMismatch ? 'MISMATCH' : fmtInt(fl.distinct ?? sp?.distinct),
-          fl.ok ? fmtSec(fl.wallSeconds) : 'failed',
-          fmtSec(fl.innerSeconds),
-          fl.ok ? fmtInt(rate(fl)) : '—',
+      for (const w of options.workers) {
+        const fl = bestOf(flRuns.get(w)!);
+        const tlc = TLC[n]?.distinct;
+        const counts = [fl.ok ? fl.distinct : undefined, sp?.ok ? sp.distinct : undefined, tlc].filter((x): x is number => x !== undefined);
+        const countsMismatch = new Set(counts).size > 1;
+        if (countsMismatch) mismatch = true;
+        if (!fl.ok || (sp && !sp.ok) || panProblem) failed = true;
+        const status = countsMismatch ? '*** MISMATCH ***' : !fl.ok ? 'faultline FAILED' : sp && !sp.ok ? 'SPIN FAILED' : 'ok';
+        const pub = PUBLISHED[n];
+        const flags = [...(w > 1 ? ['--workers', String(w)] : []), ...options.extra];
+        rows.push([
+          `rm=${n}${w > 1 ? ` ×${w}` : ''}`,
+          fl.ok ? fmtInt(fl.distinct) : 'FAILED',
+          sp ? (sp.ok ? fmtInt(sp.distinct) : 'FAILED') : '—',
+          fmtInt(tlc),
+          status,
+          fmtSec(fl.wallSeconds),
+          sp ? fmtSec(sp.wallSeconds) : '—',
+          fmtInt(rate(fl)),
+          fmtInt(rate(sp)),
           fmtMB(fl.peakRssBytes),
-          sp?.ok ? fmtSec(sp.wallSeconds) : '—',
-          sp?.ok ? fmtInt(rate(sp)) : '—',
-          sp?.ok ? fmtMB(sp.peakRssBytes) : '—',
-          fl.ok && sp?.ok ? fmtRatio(fl.wallSeconds, sp.wallSeconds) : '—',
-          fl.ok && sp?.ok ? fmtRatio(fl.peakRssBytes, sp.peakRssBytes) : '—',
-          note.join('; '),
+          fmtMB(sp?.peakRssBytes),
+          fmtRatio(fl.wallSeconds, sp?.wallSeconds),
+          fmtRatio(fl.peakRssBytes, sp?.peakRssBytes),
+          pub?.spin ?? '—',
+          pub?.tlc ?? '—',
         ]);
+        const note = [
+          flags.length > 0 ? `faultline ${flags.join(' ')}` : '',
+          options.repeat > 1 ? `best of ${options.repeat}` : '',
+          !fl.ok ? `faultline: ${fl.problem}` : '',
+          sp && !sp.ok ? `SPIN: ${sp.problem}` : '',
+          panProblem ? `SPIN: ${panProblem}` : !useSpin ? 'SPIN skipped' : '',
+          pan ? `pan -w${pan.w}` : '',
+          countsMismatch ? `MISMATCH faultline ${fmtInt(fl.distinct)} SPIN ${fmtInt(sp?.distinct)} TLC ${fmtInt(tlc)}` : '',
+          method === 'proc-poll' ? 'RSS by /proc polling' : method === 'none' ? 'RSS not measured' : '',
+        ].filter(Boolean);
+        notes.push(...(countsMismatch ? [`rm=${n}: ${note.join('; ')}`] : []));
+        if (options.record) {
+          appendResult([
+            date,
+            commit,
+            machine,
+            String(n),
+            countsMismatch ? 'MISMATCH' : fmtInt(fl.distinct ?? sp?.distinct),
+            fl.ok ? fmtSec(fl.wallSeconds) : 'failed',
+            fmtSec(fl.innerSeconds),
+            fl.ok ? fmtInt(rate(fl)) : '—',
+            fmtMB(fl.peakRssBytes),
+            sp?.ok ? fmtSec(sp.wallSeconds) : '—',
+            sp?.ok ? fmtInt(rate(sp)) : '—',
+            sp?.ok ? fmtMB(sp.peakRssBytes) : '—',
+            fl.ok && sp?.ok ? fmtRatio(fl.wallSeconds, sp.wallSeconds) : '—',
+            fl.ok && sp?.ok ? fmtRatio(fl.peakRssBytes, sp.peakRssBytes) : '—',
+            note.join('; '),
+          ]);
+        }
       }
     }
 
@@ -606,7 +622,7 @@ async function main(): Promise<number> {
     );
     for (const note of notes) say(note);
     if (options.actor && !(await actorLayer(options, method, machine, say))) mismatch = true;
-    if (options.record) say(`\nappended ${options.configs.length} line(s) to ${join('bench', 'results.md')}${options.actor ? ` and ${ACTOR_CONFIGS.length} to ${join('bench', 'actor-results.md')}` : ''}`);
+    if (options.record) say(`\nappended ${options.configs.length * options.workers.length} line(s) to ${join('bench', 'results.md')}${options.actor ? ` and ${ACTOR_CONFIGS.length} to ${join('bench', 'actor-results.md')}` : ''}`);
     if (mismatch) say('\n*** MISMATCH: state counts differ between faultline, SPIN and TLC ***');
     else if (failed) say('\nsome runs failed or did not complete (see above)');
   } finally {
