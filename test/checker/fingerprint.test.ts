@@ -1,19 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, fingerprint, fingerprintHex, fingerprintInto, type Fingerprint } from '../../checker/index.ts';
+import { rng } from './seeded-random.ts';
 
 const hex = (v: unknown): string => fingerprintHex(fingerprint(v));
-
-/** A deterministic PRNG (mulberry32), so a shuffle is reproducible from its seed. */
-function rng(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) | 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(xs: readonly T[], random: () => number): T[] {
   const out = xs.slice();

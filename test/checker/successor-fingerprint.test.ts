@@ -3,17 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint, fingerprintInto, type Fingerprint } from '../../checker/index.ts';
 import { StateCodec } from '../../checker/state-codec.ts';
 import { SuccessorFingerprints } from '../../checker/successor-fingerprint.ts';
-
-/** A deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) | 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './seeded-random.ts';
 
 const leaves: unknown[] = [null, undefined, true, false, 0, -0, 1, 2, 200, -7, 0.5, 'a', 'b', 'working', '', [], {}, new Map([[1, 2]]), new Set(['x'])];
 
