@@ -17,7 +17,7 @@ export class Exploration<S, A> {
   readonly visited: VisitedSet = new FingerprintTable();
   readonly log = new StateLog();
   readonly fp: Fingerprint = { hi: 0, lo: 0 };
-  /** Fingerprints successors of the state being expanded (see {@link expanding}). */
+  /** Fingerprints the successors of the state being expanded: bfs's frontier records each state it pops into it. */
   readonly successors = new SuccessorFingerprints();
   generated = 0;
   depth = 0;
@@ -49,19 +49,6 @@ export class Exploration<S, A> {
       return Array.from(this.model.init());
     } catch (error) {
       throw new SpecError('init', error);
-    }
-  }
-
-  /**
-   * Says which state is expanded next: the states discovered until the next call are its
-   * successors, fingerprinted mostly from its own hashes.
-   */
-  expanding(state: S): void {
-    try {
-      this.successors.setParent(state);
-    } catch {
-      // Not plain data: discover() fingerprints it from scratch and reports what is wrong.
-      this.successors.clearParent();
     }
   }
 
