@@ -42,8 +42,11 @@ export function bfs<S, A>(model: Model<S, A>, options: SearchOptions = {}): Chec
       continue;
     }
     const actions = x.actionsOf(state, id);
+    const sampled = x.sampled(id);
+    if (sampled) x.checkUnchanged(id);
     for (let a = 0; a < actions.length; a++) {
       const next = x.successor(state, id, actions[a]);
+      if (sampled) x.checkUnchanged(id, actions[a]);
       if (next === undefined) continue;
       const nextId = x.discover(next, id, a);
       if (nextId < 0) continue;

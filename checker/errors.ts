@@ -21,6 +21,11 @@ export class SpecError extends Error {
   }
 }
 
+/** The SpecError of a spec whose `actions` or `next` changed the state it was given. */
+export function inputChanged(phase: 'actions' | 'next'): SpecError {
+  return new SpecError(phase, new Error(`${phase}() changed the state it was given (states are immutable: return a new state, copying what changes)`));
+}
+
 /** Replaying a recorded path did not reproduce it: the spec is not a function of its state. */
 export class NondeterminismError extends Error {
   constructor(

@@ -1,5 +1,5 @@
 import { canonicalJson, describeAction, type Model } from '../specs/index.ts';
-import { SpecError } from './errors.ts';
+import { inputChanged, SpecError } from './errors.ts';
 import type { Fingerprint } from './fingerprint.ts';
 import type { SearchOptions } from './options.ts';
 import { rebuildPath } from './path.ts';
@@ -71,6 +71,26 @@ export class Exploration<S, A> {
       e.actionLabel = this.label(action);
       throw this.locate(e, id);
     }
+  }
+
+  /**
+   * Whether to check, for the state with `id`, that the spec leaves it unchanged (see
+   * {@link checkUnchanged}): one state in 64, which catches a spec that writes to its input
+   * long before the search ends, at a cost of a few percent.
+   */
+  sampled(id: number): boolean {
+    return (id & 63) === 0;
+  }
+
+  /**
+   * Throws when the spec changed the state being expanded — in `actions`, or in `next` under
+   * `action` — instead of returning a new one: the search's hashes of it would be stale.
+   */
+  checkUnchanged(id: number, action?: A): void {
+    if (this.successors.parentIntact()) return;
+    const e = inputChanged(action === undefined ? 'actions' : 'next');
+    if (action !== undefined) e.actionLabel = this.label(action);
+    throw this.locate(e, id);
   }
 
   /** True when the state may be expanded (TLC's CONSTRAINT). */

@@ -65,6 +65,17 @@ export class SuccessorFingerprints {
     this.end(state);
   }
 
+  /**
+   * True when the parent still hashes as it did when recorded. A spec that writes to the state
+   * it is given would make the recorded hashes lie (a successor sharing the written part would
+   * get the parent's old hash), so the search samples this after its calls to the spec.
+   */
+  parentIntact(): boolean {
+    if (!this.hasParent) return true;
+    hashValue(this.parent);
+    return laneA() === this.parentA && laneB() === this.parentB;
+  }
+
   /** Forgets the parent (and lets it be collected). */
   clearParent(): void {
     this.hasParent = false;

@@ -1,6 +1,6 @@
 import { receiveMessageOnPort } from 'node:worker_threads';
 import { describeAction, type Model } from '../../specs/index.ts';
-import { SpecError } from '../errors.ts';
+import { inputChanged, SpecError } from '../errors.ts';
 import type { Fingerprint } from '../fingerprint.ts';
 import { replayPath } from '../path.ts';
 import { SharedVisitedSet } from '../shared-visited-set.ts';
@@ -211,9 +211,13 @@ export class WorkerSearch<S, A> {
       return true;
     }
     const actions = this.actionsOf(state, id);
+    // As bfs(): on a sample of states, the spec must have left its input unchanged.
+    const sampled = (id & 63) === 0;
+    if (sampled) this.checkUnchanged(id);
     // A stop is seen at the next state (expandLevel, expandAll), not between successors.
     for (let a = 0; a < actions.length; a++) {
       const next = this.successor(state, id, actions[a]);
+      if (sampled) this.checkUnchanged(id, actions[a]);
       if (next === undefined) continue;
       if (!this.discover(next, id, a)) return false;
     }
@@ -298,6 +302,14 @@ export class WorkerSearch<S, A> {
       e.actionLabel = this.label(action);
       throw new Located(e, id);
     }
+  }
+
+  /** As Exploration.checkUnchanged. */
+  private checkUnchanged(id: number, action?: A): void {
+    if (this.successors.parentIntact()) return;
+    const e = inputChanged(action === undefined ? 'actions' : 'next');
+    if (action !== undefined) e.actionLabel = this.label(action);
+    throw new Located(e, id);
   }
 
   private hasUnvisitedSuccessor(state: S, id: number): boolean {

@@ -261,6 +261,21 @@ describe('bfs bounds and edge cases', () => {
     expect(err.path?.actionIndices).toEqual([0, 0, 0]);
   });
 
+  it('a spec that writes to the state it is given → SpecError saying so, not a silently short search', () => {
+    // Sampled states (one in 64, the initial one first) are checked after actions() and each next().
+    type S = { n: number; seen: number[] };
+    const base = { name: 'writes', init: () => [{ n: 0, seen: [] as number[] }], actions: () => ['inc'], describe: (a: string) => a };
+    const inNext = defineModel<S, string>({ ...base, next: (s) => { s.seen.push(s.n); return { n: Math.min(s.n + 1, 5), seen: s.seen }; } });
+    const e = thrown(() => bfs(inNext)) as SpecError;
+    expect(e).toBeInstanceOf(SpecError);
+    expect(e.phase).toBe('next');
+    expect(e.message).toBe('next() changed the state it was given (states are immutable: return a new state, copying what changes)');
+    expect(e.actionLabel).toBe('inc');
+    expect(e.path?.states).toEqual([{ n: 0, seen: [] }]);
+    const inActions = defineModel<S, string>({ ...base, actions: (s) => { s.seen.length = 0; s.seen.push(1); return ['inc']; }, next: (s) => ({ n: Math.min(s.n + 1, 5), seen: [...s.seen] }) });
+    expect((thrown(() => bfs(inActions)) as SpecError).phase).toBe('actions');
+  });
+
   it('a spec that throws in init, actions or an invariant → SpecError naming the phase', () => {
     const initErr = thrown(() => bfs(chainModel(3, { init: () => { throw new Error('no init'); } }))) as SpecError;
     expect(initErr).toBeInstanceOf(SpecError);

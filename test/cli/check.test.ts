@@ -312,6 +312,22 @@ describe.concurrent('faultline check: bad input → exit 2, one line, no stack t
     );
   });
 
+  it('a spec whose next writes to its input (past the lint): one line saying so, and the trace', async () => {
+    for (const workers of ['1', '2']) {
+      const r = await faultline('check', `${FIXTURES}/mutates-state.ts`, '--no-lint', '--workers', workers);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        [
+          `faultline: ${FIXTURES}/mutates-state.ts: the spec threw in next() on action "inc": next() changed the state it was given (states are immutable: return a new state, copying what changes) (fix the spec; --debug shows the stack)`,
+          'the state it threw on, and how it was reached:',
+          '  0  initial state  n = 0',
+          '',
+        ].join('\n'),
+      );
+    }
+  });
+
   it('spec throws in next with --debug: the stack follows', async () => {
     const r = await faultline('--debug', 'check', `${FIXTURES}/throws-in-next.ts`);
     expect(r.code).toBe(2);
