@@ -36,7 +36,7 @@ function mixB(h: number, k: number): number {
   return Math.imul(h, 0x9e3779b1);
 }
 
-export function finalA(h: number): number {
+function finalA(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -44,7 +44,7 @@ export function finalA(h: number): number {
   return h ^ (h >>> 16);
 }
 
-export function finalB(h: number): number {
+function finalB(h: number): number {
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
   h ^= h >>> 12;

@@ -59,6 +59,8 @@ export class PackedFrontier<S> implements Frontier<S> {
   private readonly codec = new StateCodec();
   // Chunks of bytes: each entry is the id (4 bytes) then the encoded state.
   private readonly chunks: Uint8Array[] = [];
+  /** Where the written bytes of each full chunk end (the last chunk's end is `writeAt`). */
+  private readonly ends: number[] = [];
   private writeChunk: Uint8Array;
   private writeAt = 0;
   private readChunk = 0;
@@ -118,12 +120,16 @@ export class PackedFrontier<S> implements Frontier<S> {
     return state;
   }
 
+  /** Drops every waiting state. */
+  clear(): void {
+    this.count = 0;
+    this.reset();
+  }
+
   /** Where the written bytes of chunk `i` end. */
   private endOf(i: number): number {
     return i === this.chunks.length - 1 ? this.writeAt : this.ends[i];
   }
-
-  private readonly ends: number[] = [];
 
   private newChunk(atLeast: number): void {
     this.ends[this.chunks.length - 1] = this.writeAt;

@@ -57,10 +57,8 @@ interface Shape {
   keys: string[];
   keyA: Int32Array;
   keyB: Int32Array;
-  /** Reads the values from the codec. */
-  build: (d: StateCodec) => Record<string, unknown>;
-  /** Takes the values put into a recorder's `node`. */
-  assemble: (r: SuccessorFingerprints, node: number) => Record<string, unknown>;
+  /** Builds the object from its values, `values[base]` on, in key order. */
+  build: (values: readonly unknown[], base: number) => Record<string, unknown>;
 }
 
 /** A node of the trie that maps key lists to shapes; the last lookup is cached inline. */
@@ -71,13 +69,30 @@ interface ShapeNode {
   children: Map<string, ShapeNode> | undefined;
 }
 
+/** The two hash lanes of values kept in a table by index (strings, interned values). */
+class HashColumn {
+  a = new Int32Array(256);
+  b = new Int32Array(256);
+
+  /** Hashes `value` as the entry at `index` (the next one). */
+  add(index: number, value: unknown): void {
+    if (index === this.a.length) {
+      this.a = grown(this.a);
+      this.b = grown(this.b);
+    }
+    hashValue(value);
+    this.a[index] = laneA();
+    this.b[index] = laneB();
+  }
+}
+
 function shapeNode(): ShapeNode {
   return { shape: -1, lastKey: undefined, lastChild: undefined, children: undefined };
 }
 
 // Hashes of the one-byte values, for decoding while recording.
-const smallIntA = new Int32Array(SMALL_STRING + 0x80);
-const smallIntB = new Int32Array(SMALL_STRING + 0x80);
+const smallIntA = new Int32Array(0x80);
+const smallIntB = new Int32Array(0x80);
 for (let n = 0; n < 0x80; n++) {
   hashValue(n);
   smallIntA[n] = laneA();
@@ -112,8 +127,7 @@ export class StateCodec {
   private readonly strings: string[] = [];
   private readonly recentStrings: (string | undefined)[] = new Array<string | undefined>(RECENT).fill(undefined);
   private readonly recentIndex = new Int32Array(RECENT);
-  private stringA = new Int32Array(256);
-  private stringB = new Int32Array(256);
+  private readonly stringHashes = new HashColumn();
   private readonly shapes: Shape[] = [];
   private readonly shapeRoot = shapeNode();
   private readonly refs: unknown[] = [];
@@ -124,16 +138,17 @@ export class StateCodec {
   private readonly internedByIdentity = new Map<object, number>();
   private readonly interned: object[] = [];
   private internedBytes = 0;
-  private internedA = new Int32Array(256);
-  private internedB = new Int32Array(256);
-  private depth = 0; // composites open while writing
+  private readonly internedHashes = new HashColumn();
   private unfrozen = 0; // composites written that were not frozen
+  // Values read but not yet in their object: a builder takes them from here.
+  private readonly pending: unknown[] = [];
 
   /** Encodes `value` into the codec's scratch buffer; read it with {@link encoded}. */
   encode(value: unknown): void {
     this.length = 0;
-    this.depth = 0;
-    this.write(value);
+    // The state itself is written out even when frozen: interning it would keep every state.
+    if (typeof value === 'object' && value !== null) this.writeUnshared(value, Object.isFrozen(value));
+    else this.write(value);
   }
 
   /** The bytes of the last {@link encode}: valid until the next call. */
@@ -246,13 +261,7 @@ export class StateCodec {
     const index = this.strings.length;
     this.strings.push(s);
     this.stringIndex.set(s, index);
-    if (index === this.stringA.length) {
-      this.stringA = grown(this.stringA);
-      this.stringB = grown(this.stringB);
-    }
-    hashValue(s);
-    this.stringA[index] = laneA();
-    this.stringB[index] = laneB();
+    this.stringHashes.add(index, s);
     return index;
   }
 
@@ -271,10 +280,8 @@ export class StateCodec {
   }
 
   private writeObject(v: object): void {
-    if (this.depth > 0 && Object.isFrozen(v)) return this.writeFrozen(v);
-    this.depth++;
-    this.writeUnshared(v);
-    this.depth--;
+    if (Object.isFrozen(v)) this.writeFrozen(v);
+    else this.writeUnshared(v, false);
   }
 
   /** A frozen value inside a state: interned when deeply frozen plain data, else written out. */
@@ -288,9 +295,7 @@ export class StateCodec {
     const start = this.length;
     const refs = this.refs.length;
     const unfrozen = this.unfrozen;
-    this.depth++;
-    this.writeUnshared(v);
-    this.depth--;
+    this.writeUnshared(v, true);
     if (this.refs.length !== refs || this.unfrozen !== unfrozen || this.interned.length >= MAX_INTERNED || this.internedBytes >= MAX_INTERNED_BYTES) return;
     const key = bytesKey(this.out, start, this.length);
     let id = this.internedByBytes.get(key);
@@ -306,22 +311,17 @@ export class StateCodec {
     this.internedByBytes.set(key, id);
     this.internedByIdentity.set(v, id);
     this.internedBytes += bytes;
-    if (id === this.internedA.length) {
-      this.internedA = grown(this.internedA);
-      this.internedB = grown(this.internedB);
-    }
-    hashValue(v);
-    this.internedA[id] = laneA();
-    this.internedB[id] = laneB();
+    this.internedHashes.add(id, v);
     return id;
   }
 
-  private writeUnshared(v: object): void {
+  /** Writes `v` out (not by an interned index); `frozen` is Object.isFrozen(v). */
+  private writeUnshared(v: object, frozen: boolean): void {
     const proto = Object.getPrototypeOf(v);
-    if (proto === objectProto) return this.writeRecord(v as Record<string, unknown>);
-    if (proto === arrayProto) return this.writeArray(v as unknown[]);
+    if (proto === objectProto) return this.writeRecord(v as Record<string, unknown>, frozen);
+    if (proto === arrayProto) return this.writeArray(v as unknown[], frozen);
     // A frozen Map or Set (rare) is kept by reference: its frozenness is not encoded.
-    if (proto === mapProto && !Object.isFrozen(v)) {
+    if (proto === mapProto && !frozen) {
       const map = v as Map<unknown, unknown>;
       this.unfrozen++;
       this.byte(MAP);
@@ -332,7 +332,7 @@ export class StateCodec {
       }
       return;
     }
-    if (proto === setProto && !Object.isFrozen(v)) {
+    if (proto === setProto && !frozen) {
       const set = v as Set<unknown>;
       this.unfrozen++;
       this.byte(SET);
@@ -343,9 +343,8 @@ export class StateCodec {
     this.writeRef(v);
   }
 
-  private writeArray(v: unknown[]): void {
+  private writeArray(v: unknown[], frozen: boolean): void {
     const n = v.length;
-    const frozen = Object.isFrozen(v);
     if (!frozen) this.unfrozen++;
     this.byte(frozen ? FROZEN_ARRAY : ARRAY);
     this.varint(n);
@@ -356,12 +355,11 @@ export class StateCodec {
     }
   }
 
-  private writeRecord(v: Record<string, unknown>): void {
+  private writeRecord(v: Record<string, unknown>, frozen: boolean): void {
     // One pass: the values are written as the keys walk the shape trie, after a fixed-width
     // slot for the shape's index, which is known only at the end.
     const start = this.length;
     this.reserve(4);
-    const frozen = Object.isFrozen(v);
     if (!frozen) this.unfrozen++;
     this.out[this.length] = frozen ? FROZEN_OBJECT : OBJECT;
     this.length += 4;
@@ -415,7 +413,7 @@ export class StateCodec {
       keyA[i] = laneA();
       keyB[i] = laneB();
     });
-    this.shapes.push({ keys, keyA, keyB, build: builderOf(keys, compile), assemble: assemblerOf(keys, compile) });
+    this.shapes.push({ keys, keyA, keyB, build: builderOf(keys, compile) });
     return index;
   }
 
@@ -439,8 +437,7 @@ export class StateCodec {
     return n + (b & 0x7f) * 2 ** 28;
   }
 
-  /** Reads one value (public only for the compiled builders). */
-  value(): unknown {
+  private value(): unknown {
     const b = this.input[this.at++];
     if (b >= SMALL_INT) return b - SMALL_INT;
     if (b >= SMALL_STRING) return this.strings[b - SMALL_STRING];
@@ -467,9 +464,9 @@ export class StateCodec {
       case FROZEN_ARRAY:
         return Object.freeze(this.readArray());
       case OBJECT:
-        return this.shapes[this.readVarint()].build(this);
+        return this.readObject();
       case FROZEN_OBJECT:
-        return Object.freeze(this.shapes[this.readVarint()].build(this));
+        return Object.freeze(this.readObject());
       case MAP: {
         const map = new Map<unknown, unknown>();
         for (let n = this.readVarint(); n > 0; n--) {
@@ -503,7 +500,7 @@ export class StateCodec {
     if (b >= SMALL_STRING) {
       const k = b - SMALL_STRING;
       const s = this.strings[k];
-      r.put(node, i, s, this.stringA[k], this.stringB[k], -1);
+      r.put(node, i, s, this.stringHashes.a[k], this.stringHashes.b[k], -1);
       return s;
     }
     switch (b) {
@@ -518,13 +515,13 @@ export class StateCodec {
       case STRING: {
         const k = this.readVarint();
         const s = this.strings[k];
-        r.put(node, i, s, this.stringA[k], this.stringB[k], -1);
+        r.put(node, i, s, this.stringHashes.a[k], this.stringHashes.b[k], -1);
         return s;
       }
       case INTERNED: {
         const k = this.readVarint();
         const v = this.interned[k];
-        r.put(node, i, v, this.internedA[k], this.internedB[k], -1);
+        r.put(node, i, v, this.internedHashes.a[k], this.internedHashes.b[k], -1);
         return v;
       }
       case ARRAY:
@@ -549,7 +546,7 @@ export class StateCodec {
         const shape = this.shapes[this.readVarint()];
         const object = r.openObject(shape.keys, shape.keyA, shape.keyB);
         for (let j = 0; j < shape.keys.length; j++) this.record(r, object, j);
-        const out = shape.assemble(r, object);
+        const out = shape.build(r.entryValues, r.firstEntry(object));
         if (b === FROZEN_OBJECT) Object.freeze(out);
         r.close(object);
         r.put(node, i, out, r.ra, r.rb, object);
@@ -563,6 +560,16 @@ export class StateCodec {
         return v;
       }
     }
+  }
+
+  private readObject(): Record<string, unknown> {
+    const shape = this.shapes[this.readVarint()];
+    const pending = this.pending;
+    const base = pending.length;
+    for (let i = 0; i < shape.keys.length; i++) pending.push(this.value());
+    const out = shape.build(pending, base);
+    pending.length = base;
+    return out;
   }
 
   private readArray(): unknown[] {
@@ -600,26 +607,12 @@ function grown(a: Int32Array): Int32Array<ArrayBuffer> {
  */
 function builderOf(keys: string[], compile: boolean): Shape['build'] {
   if (!compile) {
-    return (d) => {
+    return (values, base) => {
       const out: Record<string, unknown> = {};
-      for (let i = 0; i < keys.length; i++) out[keys[i]] = d.value();
+      for (let i = 0; i < keys.length; i++) out[keys[i]] = values[base + i];
       return out;
     };
   }
-  const reads = keys.map((_, i) => `const v${i} = d.value();`).join(' ');
-  const fields = keys.map((k, i) => `${JSON.stringify(k)}: v${i}`).join(', ');
-  return new Function('d', `${reads} return { ${fields} };`) as Shape['build'];
-}
-
-/** As {@link builderOf}, taking the values from a recorder. */
-function assemblerOf(keys: string[], compile: boolean): Shape['assemble'] {
-  if (!compile) {
-    return (r, node) => {
-      const out: Record<string, unknown> = {};
-      for (let i = 0; i < keys.length; i++) out[keys[i]] = r.valueAt(node, i);
-      return out;
-    };
-  }
-  const fields = keys.map((k, i) => `${JSON.stringify(k)}: r.valueAt(node, ${i})`).join(', ');
-  return new Function('r', 'node', `return { ${fields} };`) as Shape['assemble'];
+  const fields = keys.map((k, i) => `${JSON.stringify(k)}: values[base + ${i}]`).join(', ');
+  return new Function('values', 'base', `return { ${fields} };`) as Shape['build'];
 }

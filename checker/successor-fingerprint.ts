@@ -5,8 +5,6 @@ import {
   elementB,
   entryA,
   entryB,
-  finalA,
-  finalB,
   hashValue,
   laneA,
   laneB,
@@ -40,15 +38,16 @@ export class SuccessorFingerprints {
   private sumA = new Int32Array(64);
   private sumB = new Int32Array(64);
   private live = new Int32Array(64);
+  // An object node's keys and their hashes (its shape's, shared: not copied per entry).
   private keys: (readonly string[] | undefined)[] = [];
+  private keyA: (Int32Array | undefined)[] = [];
+  private keyB: (Int32Array | undefined)[] = [];
   // Their elements and entries: the parent's value, its contribution to its container's sum,
-  // the key's hash (objects), and the value's node when it is composite.
+  // and the value's node when it is composite.
   private entryCount = 0;
   private values: unknown[] = new Array<unknown>(256).fill(undefined);
   private hashA = new Int32Array(256);
   private hashB = new Int32Array(256);
-  private keyA = new Int32Array(256);
-  private keyB = new Int32Array(256);
   private child = new Int32Array(256);
   private parent: unknown = undefined;
   private parentA = 0;
@@ -126,23 +125,22 @@ export class SuccessorFingerprints {
 
   /** Opens an array of `n` elements; returns its node. */
   openArray(n: number): number {
-    return this.newNode(1, n, undefined);
+    return this.newNode(n, undefined, undefined, undefined);
   }
 
   /** Opens an object whose values come in the order of `keys` (hashes `keyA`/`keyB`); returns its node. */
   openObject(keys: readonly string[], keyA: Int32Array, keyB: Int32Array): number {
-    const node = this.newNode(0, keys.length, keys);
-    const first = this.first[node];
-    for (let i = 0; i < keys.length; i++) {
-      this.keyA[first + i] = keyA[i];
-      this.keyB[first + i] = keyB[i];
-    }
-    return node;
+    return this.newNode(keys.length, keys, keyA, keyB);
   }
 
-  /** The value put into element or entry `i` of `node`. */
-  valueAt(node: number, i: number): unknown {
-    return this.values[this.first[node] + i];
+  /** Where the entries of `node` start in {@link entryValues}. */
+  firstEntry(node: number): number {
+    return this.first[node];
+  }
+
+  /** The values put so far, entry by entry (a builder reads an object's from here). */
+  get entryValues(): readonly unknown[] {
+    return this.values;
   }
 
   /**
@@ -168,8 +166,8 @@ export class SuccessorFingerprints {
       // such a key is never === undefined, so the entry is never reused.
       return;
     } else {
-      ea = entryA(this.keyA[at], a);
-      eb = entryB(this.keyB[at], b);
+      ea = entryA(this.keyA[node]![i], a);
+      eb = entryB(this.keyB[node]![i], b);
     }
     this.hashA[at] = ea;
     this.hashB[at] = eb;
@@ -227,10 +225,13 @@ export class SuccessorFingerprints {
     this.rb = laneB();
   }
 
-  private newNode(array: number, entries: number, keys: readonly string[] | undefined): number {
+  /** A node with room for `entries`; an object's when `keys` are given. */
+  private newNode(entries: number, keys: readonly string[] | undefined, keyA: Int32Array | undefined, keyB: Int32Array | undefined): number {
     const node = this.nodeCount++;
     if (node === this.first.length) this.growNodes();
-    this.isArray[node] = array;
+    this.isArray[node] = keys === undefined ? 1 : 0;
+    this.keyA[node] = keyA;
+    this.keyB[node] = keyB;
     this.first[node] = this.entryCount;
     this.size[node] = entries;
     this.sumA[node] = 0;
@@ -291,6 +292,8 @@ export class SuccessorFingerprints {
 
   private hashObject(v: Record<string, unknown>, node: number): void {
     const keys = this.keys[node]!;
+    const keyA = this.keyA[node]!;
+    const keyB = this.keyB[node]!;
     const count = keys.length;
     const first = this.first[node];
     const values = this.values;
@@ -331,8 +334,8 @@ export class SuccessorFingerprints {
         continue;
       }
       this.hashAt(value, this.child[at]);
-      a = (a + entryA(this.keyA[at], this.ra)) | 0;
-      b = (b + entryB(this.keyB[at], this.rb)) | 0;
+      a = (a + entryA(keyA[at - first], this.ra)) | 0;
+      b = (b + entryB(keyB[at - first], this.rb)) | 0;
       if (old !== undefined) {
         kept++;
         a = (a - this.hashA[at]) | 0;
@@ -363,8 +366,6 @@ export class SuccessorFingerprints {
     const grow = (a: Int32Array): Int32Array<ArrayBuffer> => grown(a, size);
     this.hashA = grow(this.hashA);
     this.hashB = grow(this.hashB);
-    this.keyA = grow(this.keyA);
-    this.keyB = grow(this.keyB);
     this.child = grow(this.child);
     // Kept dense (never holey), so reads stay fast.
     for (let i = this.values.length; i < size; i++) this.values.push(undefined);

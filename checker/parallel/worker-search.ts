@@ -152,20 +152,15 @@ export class WorkerSearch<S, A> {
     }
     this.queued = level.size + receive.reduce((n, r) => n + r.count, 0);
     while (level.size > 0) {
-      if (this.stopped()) return this.drop(level);
+      if (this.stopped()) return level.clear();
       const state = level.pop(); // recorded into this.successors as it is decoded
       this.queued--;
-      if (!this.expand(state, level.poppedId, atBound)) return this.drop(level);
+      if (!this.expand(state, level.poppedId, atBound)) return level.clear();
     }
     for (const { from } of receive) {
       const batch = this.receiveFrom(from);
       if (!this.expandAll(batch.states, batch.ids, atBound)) return;
     }
-  }
-
-  /** Empties a level the search stops in. */
-  private drop(level: PackedFrontier<S>): void {
-    while (level.size > 0) level.pop();
   }
 
   private receiveFrom(from: number): { states: S[]; ids: number[] } {
