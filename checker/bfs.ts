@@ -2,6 +2,7 @@ import type { Model } from '../specs/index.ts';
 import { Exploration } from './exploration.ts';
 import { PackedFrontier } from './frontier.ts';
 import type { SearchOptions } from './options.ts';
+import { checkedForChanges } from './successor-fingerprint.ts';
 import type { CheckResult } from './result.ts';
 
 /**
@@ -42,7 +43,7 @@ export function bfs<S, A>(model: Model<S, A>, options: SearchOptions = {}): Chec
       continue;
     }
     const actions = x.actionsOf(state, id);
-    const sampled = x.sampled(id);
+    const sampled = checkedForChanges(id);
     if (sampled) x.checkUnchanged(id);
     for (let a = 0; a < actions.length; a++) {
       const next = x.successor(state, id, actions[a]);

@@ -74,15 +74,6 @@ export class Exploration<S, A> {
   }
 
   /**
-   * Whether to check, for the state with `id`, that the spec leaves it unchanged (see
-   * {@link checkUnchanged}): one state in 64, which catches a spec that writes to its input
-   * long before the search ends, at a cost of a few percent.
-   */
-  sampled(id: number): boolean {
-    return (id & 63) === 0;
-  }
-
-  /**
    * Throws when the spec changed the state being expanded — in `actions`, or in `next` under
    * `action` — instead of returning a new one: the search's hashes of it would be stale.
    */

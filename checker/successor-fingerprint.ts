@@ -14,6 +14,15 @@ import {
 } from './fingerprint.ts';
 
 /**
+ * Whether the search checks, for the state with log id `id`, that the spec left it unchanged
+ * ({@link SuccessorFingerprints.parentIntact}): one state in 64, the initial one first, which
+ * catches a spec that writes to its input long before the search ends, for a few percent.
+ */
+export function checkedForChanges(id: number): boolean {
+  return (id & 63) === 0;
+}
+
+/**
  * Fingerprints of the successors of one state, computed mostly from the hashes of that state.
  *
  * A spec's `next` copies the state it is given and changes a little of it: the successor
@@ -25,8 +34,9 @@ import {
  * (tested), so the two may be mixed freely.
  *
  * The parent must not change while it is the parent: the search hands specs states of
- * their own (decoded from the frontier), and a spec that writes to its input is already
- * wrong. Map and Set values are compared whole; they are hashed again when they differ.
+ * their own (decoded from the frontier), a spec that writes to its input is wrong, and the
+ * search samples {@link parentIntact} to say so. Map and Set values are compared whole; they
+ * are hashed again when they differ.
  */
 export class SuccessorFingerprints {
   // Composite values of the parent (arrays and plain objects), in preorder: node 0 is the parent.

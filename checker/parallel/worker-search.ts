@@ -6,7 +6,7 @@ import { replayPath } from '../path.ts';
 import { SharedVisitedSet } from '../shared-visited-set.ts';
 import { PackedFrontier } from '../frontier.ts';
 import { fingerprintState } from '../state-fingerprint.ts';
-import { SuccessorFingerprints } from '../successor-fingerprint.ts';
+import { checkedForChanges, SuccessorFingerprints } from '../successor-fingerprint.ts';
 import {
   Control,
   serializeError,
@@ -207,7 +207,7 @@ export class WorkerSearch<S, A> {
     }
     const actions = this.actionsOf(state, id);
     // As bfs(): on a sample of states, the spec must have left its input unchanged.
-    const sampled = (id & 63) === 0;
+    const sampled = checkedForChanges(id);
     if (sampled) this.checkUnchanged(id);
     // A stop is seen at the next state (expandLevel, expandAll), not between successors.
     for (let a = 0; a < actions.length; a++) {

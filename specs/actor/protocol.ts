@@ -163,7 +163,6 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     const init = def.roles[role].init;
     return typeof init === 'function' ? (init as (n: object) => unknown)({ self: id, role, index }) : structuredClone(init);
   };
-  const frozenInitialLocal = (id: NodeId): unknown => freezePlain(initialLocal(id));
 
   /** Applies one handler run's effects to the world. */
   const apply = (w: WorldState, node: NodeId, fx: Effects): WorldState => {
@@ -173,7 +172,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     }
     const timers = { ...w.timers };
     if (Object.keys(fx.timers).length === 0) delete timers[node];
-    else timers[node] = Object.isFrozen(fx.timers) ? fx.timers : Object.freeze(fx.timers);
+    else timers[node] = Object.freeze(fx.timers);
     // A world's parts are frozen: shared by many worlds, they keep their identity in the frontier.
     const next: WorldState = { ...w, nodes: { ...w.nodes, [node]: freezePlain(fx.local) }, timers, net };
     if (fx.events.length > 0) next.history = [...(w.history ?? []), ...fx.events.map((e) => Object.freeze(e))];
@@ -283,7 +282,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
 
     init() {
       const blank: WorldState = {
-        nodes: Object.fromEntries(topology.ids.map((id) => [id, frozenInitialLocal(id)])),
+        nodes: Object.fromEntries(topology.ids.map((id) => [id, freezePlain(initialLocal(id))])),
         timers: {},
         down: [],
         net: [],
