@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CORPUS = path.resolve(ROOT, '../shared/histories/porcupine');
+const CORPUS = path.resolve(ROOT, 'test/fixtures/histories/porcupine');
 const ETCD_OK = path.join(CORPUS, 'etcd/etcd_002.log'); // linearizable upstream
 const ETCD_BAD = path.join(CORPUS, 'etcd/etcd_000.log'); // not linearizable upstream
 

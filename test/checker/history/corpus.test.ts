@@ -5,7 +5,7 @@ import { builtinModel, checkLinearizable, parseHistory } from '../../../checker/
 import { corpusDir } from './helpers.ts';
 
 /**
- * The development corpus (../shared/histories): 40 Jepsen etcd histories checked with the
+ * The development corpus (test/fixtures/histories): 40 Jepsen etcd histories checked with the
  * cas-register model (initial value nil) and Porcupine's kv pair with the kv model, against the
  * verdicts the upstream project asserts.
  */

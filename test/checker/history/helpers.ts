@@ -6,11 +6,11 @@ import { historyFromJepsenEvents, type History, type JepsenEvent, type JepsenInp
 /** The repo root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** The shared corpus of real histories, `../shared/histories` from the repo root. */
+/** The corpus of real histories, test/fixtures/histories (a copy of the workplace's shared/histories). */
 export function corpusDir(): string {
-  const dir = path.resolve(ROOT, '../shared/histories');
+  const dir = path.resolve(ROOT, 'test/fixtures/histories');
   if (!existsSync(path.join(dir, 'porcupine/VERDICTS.tsv'))) {
-    throw new Error(`the history corpus is missing: expected ${dir}/porcupine/VERDICTS.tsv (../shared/histories relative to the repo root)`);
+    throw new Error(`the history corpus is missing: expected ${dir}/porcupine/VERDICTS.tsv`);
   }
   return dir;
 }
