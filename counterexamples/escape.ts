@@ -4,9 +4,36 @@
  * of a report: it is always shown as text.
  */
 
-/** Text for HTML element content and attribute values. */
+/**
+ * Characters that act on a terminal or a reader instead of showing: C0 and C1 controls and
+ * DEL (ESC starts every escape sequence; CR and backspace overwrite what was printed), the
+ * bidirectional overrides, embeddings, marks and isolates (U+202A–U+202E, U+2066–U+2069,
+ * U+200E, U+200F, U+061C), invisible separators and format characters (U+200B, U+2028,
+ * U+2029, U+2060–U+2065, U+206A–U+206F, U+FEFF, U+FFF9–U+FFFB) and lone surrogates.
+ * ZWJ and ZWNJ (U+200C, U+200D) are left alone: scripts and emoji need them.
+ */
+const CONTROL =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Spec-controlled text made inert for a terminal (and every other text output): each
+ * character of {@link CONTROL} is written as visible text, `\n` `\r` `\t` or `\u001b`, so
+ * nothing a spec says can clear the screen, move the cursor, recolour the output,
+ * overwrite a line with a fake `pass`, or reorder what is shown. Everything else is kept.
+ */
+export function escapeControl(text: string): string {
+  CONTROL.lastIndex = 0;
+  if (!CONTROL.test(text)) return text;
+  return text.replace(CONTROL, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text for HTML element content and attribute values; control and BiDi characters shown escaped. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return escapeControl(text).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
 }
 
 /** Characters with a meaning in a Mermaid statement, as Mermaid entity codes. */
@@ -31,7 +58,7 @@ const MERMAID_ENTITIES: Record<string, string> = {
  * Mermaid decodes after parsing, so they render as themselves.
  */
 export function mermaidText(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/[#;"&<>{}→%\\$]/g, (c) => MERMAID_ENTITIES[c]!);
+  return escapeControl(text.replace(/\s+/g, ' ')).replace(/[#;"&<>{}→%\\$]/g, (c) => MERMAID_ENTITIES[c]!);
 }
 
 const MERMAID_KEYWORDS = new Set(
@@ -66,7 +93,7 @@ export function mermaidIds(nodes: readonly string[]): Map<string, string> {
  * backslash-escaped, `|` escaped for tables, one line.
  */
 export function mdText(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/[\\`*_[\]<>|~&$#!]/g, (c) => `\\${c}`);
+  return escapeControl(text.replace(/\s+/g, ' ')).replace(/[\\`*_[\]<>|~&$#!]/g, (c) => `\\${c}`);
 }
 
 /**
@@ -76,8 +103,9 @@ export function mdText(text: string): string {
 export function mdCode(text: string): string {
   // GFM splits cells at a `|` not escaped by a backslash, before code spans are parsed; a
   // `\` the text has before a `|` must itself be escaped so that it does not escape ours.
-  const body = text.replace(/\s+/g, ' ').replace(/(\\*)\|/g, (_, bs: string) => `${bs}${bs.length % 2 === 1 ? '\\' : ''}\\|`);
-  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const body = escapeControl(text.replace(/\s+/g, ' ')).replace(/(\\*)\|/g, (_, bs: string) => `${bs}${bs.length % 2 === 1 ? '\\' : ''}\\|`);
+  let longest = 0;
+  for (const run of body.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = '`'.repeat(longest + 1);
   const pad = body.startsWith('`') || body.endsWith('`') || (body.startsWith(' ') && body.endsWith(' ') && body.trim() !== '') ? ' ' : '';
   return `${fence}${pad}${body}${pad}${fence}`;
@@ -86,6 +114,6 @@ export function mdCode(text: string): string {
 /** A double-quoted DOT string; lines joined by `\l` (left-aligned) when given several. */
 export function dotString(lines: string | readonly string[]): string {
   const list = typeof lines === 'string' ? [lines] : lines;
-  const body = list.map((l) => l.replace(/\s+/g, ' ').replace(/\\/g, '\\\\').replace(/"/g, '\\"'));
+  const body = list.map((l) => escapeControl(l.replace(/\s+/g, ' ')).replace(/\\/g, '\\\\').replace(/"/g, '\\"'));
   return list.length > 1 ? `"${body.join('\\l')}\\l"` : `"${body.join('')}"`;
 }

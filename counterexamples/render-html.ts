@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
+import { jsonText } from './diff.ts';
 import { escapeHtml as esc } from './escape.ts';
-import { describeFaults } from './render-text.ts';
+import { describeFaults, SHOW_DEPTH, valueText } from './render-text.ts';
 import {
   changesOf,
   changeText,
   clockText,
   environmentText,
   isWorldState,
+  ofNode,
   paramsText,
   propertyText,
   strategyText,
@@ -38,8 +41,8 @@ function eventText(e: TimelineEvent): string {
     case 'duplicate':
       return `${n}duplicated: ${e.message}${choice}`;
     case 'timer': {
-      const local = e.clocks?.local[e.node];
-      return `${n}timer ${e.timer}${local === undefined ? '' : ` (local clock ${local})`}${choice}`;
+      const local = ofNode(e.clocks?.local, e.node);
+      return `${n}timer ${e.timer}${local === undefined ? '' : ` (local clock ${valueText(local)})`}${choice}`;
     }
     case 'crash':
       return `${n}crash${choice}`;
@@ -79,11 +82,9 @@ function diagram(trace: Trace): string {
   col = Math.min(MAX_COL, col);
   const x = (n: string): number => MARGIN + col * (index(n) + 0.5);
   const rows = trace.steps.length + 2; // initial state, the steps, the violation
-  const noteWidest = Math.max(
-    0,
-    ...timeline.events.map((e) => eventText(e).length * CHAR + 16),
-    (`✗ ${propertyText(trace)} violated`.length + 2) * CHAR,
-  );
+  // A loop, not Math.max(...): a long trace has more events than a call has arguments.
+  let noteWidest = (`✗ ${propertyText(trace)} violated`.length + 2) * CHAR;
+  for (const e of timeline.events) noteWidest = Math.max(noteWidest, eventText(e).length * CHAR + 16);
   const width = Math.max(MARGIN * 2 + col * nodes.length, noteWidest + MARGIN * 2);
   const height = TOP + rows * ROW + 8;
   const rowY = (r: number): number => TOP + r * ROW;
@@ -188,7 +189,7 @@ function panels(trace: Trace): string {
         `<section class="panel" data-step="${i}"${i === last ? '' : ' hidden'}><h2>${title}</h2>` +
         (clocks ? `<p class="clock">time: ${esc(clockText(clocks))}</p>` : '') +
         `${verdict}${body}<details><summary>whole state ${i === 0 ? 'initially' : `after step ${i}`}</summary>` +
-        `<pre>${esc(JSON.stringify(states[i], null, 2) ?? 'undefined')}</pre></details></section>`
+        `<pre>${esc(jsonText(states[i], { indent: 2, show: true, maxDepth: SHOW_DEPTH }))}</pre></details></section>`
       );
     })
     .join('\n');
@@ -277,14 +278,33 @@ const SCRIPT = `
 })();
 `;
 
+/** A CSP source for an inline element's text: `'sha256-…'` of its UTF-8 bytes. */
+function cspHash(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/**
+ * The page's Content Security Policy: nothing may be fetched, framed, submitted or used as
+ * a base URL; the only style and the only script allowed are the page's own static ones,
+ * by hash. No `'unsafe-inline'`: were some spec text ever to reach the page as markup, the
+ * browser would still refuse to run it or style with it.
+ */
+export const HTML_CSP = [
+  "default-src 'none'",
+  `style-src ${cspHash(STYLE)}`,
+  `script-src ${cspHash(SCRIPT)}`,
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
 /**
  * A trace as one self-contained HTML page that works offline: a summary, the sequence
  * diagram drawn as inline SVG (lifelines, one `arrow delivered` per delivered message,
  * lost arrows for drops, notes for timers, crashes, partitions, ticks; dashed lifelines
  * while a node is down; one `system` lifeline for kernel traces), a step slider that
  * highlights the step and shows what it changed and the whole state after it. A Content
- * Security Policy forbids every fetch; every spec-provided text is HTML-escaped; the
- * inline script is static.
+ * Security Policy ({@link HTML_CSP}) forbids every fetch and allows only the page's own
+ * static style and script, by hash; every spec-provided text is HTML-escaped.
  */
 export function renderHtml(trace: Trace): string {
   const n = trace.steps.length;
@@ -294,7 +314,7 @@ export function renderHtml(trace: Trace): string {
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">`,
+    `<meta http-equiv="Content-Security-Policy" content="${HTML_CSP}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="generator" content="faultline">',
     `<title>${esc(title)}</title>`,

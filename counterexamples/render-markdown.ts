@@ -1,6 +1,7 @@
 import { mdCode, mdText } from './escape.ts';
 import { renderMermaid } from './render-mermaid.ts';
-import { describeFaults, showValue } from './render-text.ts';
+import { own } from './diff.ts';
+import { describeFaults, showValue, valueText } from './render-text.ts';
 import {
   changesOf,
   changeText,
@@ -8,6 +9,7 @@ import {
   environmentText,
   isRecord,
   isWorldState,
+  ofNode,
   paramsText,
   propertyText,
   strategyText,
@@ -26,7 +28,7 @@ function codeLines(lines: readonly string[]): string {
 
 /** A value as `key=value` lines (records), else one line. */
 function valueLines(value: unknown): string[] {
-  if (isRecord(value) && Object.keys(value).length > 0) return Object.entries(value).map(([k, v]) => `${k}=${showValue(v)}`);
+  if (isRecord(value) && Object.keys(value).length > 0) return Object.keys(value).map((k) => `${k}=${showValue(own(value, k))}`);
   return [showValue(value)];
 }
 
@@ -67,12 +69,20 @@ function finalState(trace: Trace): string[] {
   const state = last.state;
   if (isWorldState(state)) {
     const clocks = last.clocks;
-    const rows = Object.entries(state.nodes).map(([node, local]) => {
-      const timers = Object.entries(state.timers?.[node] ?? {}).map(([name, at]) => (at === true ? name : `${name} at ${at}`));
+    const rows = Object.keys(state.nodes).map((node) => {
+      const local = own(state.nodes, node);
+      const armed = ofNode(state.timers, node);
+      const timers = isRecord(armed)
+        ? Object.keys(armed).map((name) => {
+            const at = own(armed, name);
+            return at === true ? name : `${name} at ${valueText(at)}`;
+          })
+        : [];
+      const clock = clocks ? ofNode(clocks.local, node) : undefined;
       return [
         mdText(node),
         state.down.includes(node) ? '**down**' : 'up',
-        ...(clocks ? [clocks.local[node] === undefined ? '' : String(clocks.local[node])] : []),
+        ...(clocks ? [clock === undefined ? '' : mdText(valueText(clock))] : []),
         codeLines(valueLines(local)),
         codeLines(timers),
       ];
@@ -84,10 +94,13 @@ function finalState(trace: Trace): string[] {
       const rest = Object.keys(state.nodes).filter((n) => !state.split!.includes(n));
       lines.push('', `**Partitioned:** ${mdCode(`{${state.split.join(', ')}} | {${rest.join(', ')}}`)}`);
     }
-    if (clocks) lines.push('', `**Time:** t=${clocks.t}`);
+    if (clocks) lines.push('', `**Time:** ${mdText(`t=${valueText(clocks.t)}`)}`);
     return lines;
   }
-  const rows = isRecord(state) && Object.keys(state).length > 0 ? Object.entries(state).map(([k, v]) => [mdText(k), mdCode(showValue(v))]) : [['(state)', mdCode(showValue(state))]];
+  const rows =
+    isRecord(state) && Object.keys(state).length > 0
+      ? Object.keys(state).map((k) => [mdText(k), mdCode(showValue(own(state, k)))])
+      : [['(state)', mdCode(showValue(state))]];
   return table(['variable', 'value'], rows);
 }
 
@@ -103,6 +116,6 @@ export function renderMarkdown(trace: Trace): string {
   if (isWorldState(trace.initial.state)) {
     lines.push('## Sequence', '', '```mermaid', renderMermaid(trace), '```', '');
   }
-  lines.push('## Steps', '', ...steps(trace), '', '## Final state', '', ...finalState(trace));
-  return lines.join('\n');
+  // Concatenation, not push(...rows): a long trace has more rows than a call has arguments.
+  return [...lines, '## Steps', '', ...steps(trace), '', '## Final state', '', ...finalState(trace)].join('\n');
 }

@@ -1,5 +1,6 @@
 import { mermaidIds, mermaidText } from './escape.ts';
-import { changesOf, changeText, clockText, propertyText, timelineOf, type TimelineEvent } from './timeline.ts';
+import { valueText } from './render-text.ts';
+import { changesOf, changeText, clockText, ofNode, propertyText, timelineOf, type TimelineEvent } from './timeline.ts';
 import type { Trace } from './trace.ts';
 
 /** Lines of state changes a kernel-trace note shows before eliding the rest. */
@@ -75,8 +76,8 @@ export function renderMermaid(trace: Trace): string {
         note(over(e.from, e.to), withChoice(`${n}duplicated: ${e.message} ${e.from}→${e.to}`, e));
         break;
       case 'timer': {
-        const local = e.clocks?.local[e.node];
-        note(over(e.node), withChoice(`${n}timer ${e.timer}${local === undefined ? '' : ` (local clock ${local})`}`, e));
+        const local = ofNode(e.clocks?.local, e.node);
+        note(over(e.node), withChoice(`${n}timer ${e.timer}${local === undefined ? '' : ` (local clock ${valueText(local)})`}`, e));
         break;
       }
       case 'crash':

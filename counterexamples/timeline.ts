@@ -10,8 +10,8 @@
  * traces (any other state) have no nodes; every step is then an `other` event.
  */
 import { decodeEnvironment, DEFAULT_ENVIRONMENT, describeEnvironment } from '../specs/index.ts';
-import { stateDiff, stateLeaves, type Change } from './diff.ts';
-import { showValue } from './render-text.ts';
+import { own, stateDiff, stateLeaves, type Change } from './diff.ts';
+import { showValue, valueText } from './render-text.ts';
 import type { Trace, TraceStep } from './trace.ts';
 
 interface Common {
@@ -55,7 +55,12 @@ export function isWorldState(state: unknown): state is {
   split?: string[];
   clock?: { t: number };
 } {
-  return isRecord(state) && isRecord(state.nodes) && Array.isArray(state.net) && Array.isArray(state.down);
+  return isRecord(state) && isRecord(own(state, 'nodes')) && Array.isArray(own(state, 'net')) && Array.isArray(own(state, 'down'));
+}
+
+/** A node's own entry in a record keyed by node id (never an inherited member such as `toString`). */
+export function ofNode<T>(record: Record<string, T> | undefined, node: string): T | undefined {
+  return record === undefined || record === null ? undefined : (own(record, node) as T | undefined);
 }
 
 const CHOSE = / \[chose (.*)\]$/;
@@ -119,8 +124,9 @@ export function timelineOf(trace: Trace): Timeline {
 /** `t=5, clocks client-1@2 client-2@2`: time and local clocks, one line. */
 export function clockText(clocks: TraceStep['clocks']): string {
   if (!clocks) return '';
-  const local = Object.entries(clocks.local).map(([n, t]) => `${n}@${t}`);
-  return local.length === 0 ? `t=${clocks.t}` : `t=${clocks.t}, clocks ${local.join(' ')}`;
+  const local = Object.keys(clocks.local ?? {}).map((n) => `${n}@${valueText(own(clocks.local, n))}`);
+  const t = valueText(clocks.t);
+  return local.length === 0 ? `t=${t}` : `t=${t}, clocks ${local.join(' ')}`;
 }
 
 /**
@@ -134,23 +140,35 @@ export function environmentText(environment: unknown): string | undefined {
     try {
       return describeEnvironment({ ...DEFAULT_ENVIRONMENT, ...decodeEnvironment(environment) });
     } catch {
-      const parts = Object.entries(environment).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+      const parts = Object.keys(environment).map((k) => {
+        const v = own(environment, k);
+        return `${k}=${typeof v === 'string' ? v : valueText(v)}`;
+      });
       return parts.length === 0 ? undefined : parts.join(', ');
     }
   }
-  return JSON.stringify(environment);
+  return valueText(environment);
 }
 
 /** `bfs`, or `random (seed 7)`. */
 export function strategyText(trace: Trace): string {
-  const seed = (trace as { random?: { seed?: unknown } }).random?.seed;
-  return seed === undefined ? trace.strategy : `${trace.strategy} (seed ${seed})`;
+  const random = (trace as { random?: unknown }).random;
+  const seed = isRecord(random) ? own(random, 'seed') : undefined;
+  const strategy = typeof trace.strategy === 'string' ? trace.strategy : valueText(trace.strategy);
+  return seed === undefined ? strategy : `${strategy} (seed ${valueText(seed)})`;
 }
 
 /** `rm=3 variant=commit-early`, or `(defaults)`. */
 export function paramsText(params: Trace['params']): string {
-  const entries = Object.entries(params ?? {});
-  return entries.length === 0 ? '(defaults)' : entries.map(([k, v]) => `${k}=${v}`).join(' ');
+  const keys = Object.keys(params ?? {});
+  return keys.length === 0
+    ? '(defaults)'
+    : keys
+        .map((k) => {
+          const v = own(params, k);
+          return `${k}=${typeof v === 'string' ? v : valueText(v)}`;
+        })
+        .join(' ');
 }
 
 /** `terminal Agreement`. */
