@@ -17,10 +17,24 @@ export interface Effects {
   events: HistoryEvent[];
 }
 
-/** A handler threw: the message names the node and the handler. */
+/**
+ * A handler threw: the message names the handler (`server.on.Ping`: the role and the message
+ * type, timer or hook), the node it ran at, and the message it was handling.
+ */
 export class HandlerError extends Error {
-  constructor(where: string, error: unknown) {
-    super(`${where} threw: ${error instanceof Error ? error.message : String(error)}`);
+  constructor(
+    /** The handler: `server.on.Ping`, `client.timers.retry`, `client.onStart`, `client.onRecover`. */
+    readonly handler: string,
+    /** The node it ran at. */
+    readonly node: NodeId,
+    /** What it was handling, e.g. `Ping(n=1) from client`, when a message. */
+    readonly handling: string | undefined,
+    /** What the handler threw. */
+    readonly error: unknown,
+  ) {
+    super(
+      `${handler} threw at ${node}${handling ? ` handling ${handling}` : ''}: ${error instanceof Error ? error.message : String(error)}`,
+    );
     this.name = 'HandlerError';
   }
 }
@@ -46,6 +60,8 @@ class HandlerContext implements Context<Message> {
     private readonly localNow: number | undefined,
     /** The input of this node's operation in flight, if any. */
     private pending: unknown,
+    /** The protocol's declared message types, if it declares them. */
+    private readonly messageTypes: ReadonlySet<string> | undefined,
   ) {
     this.timers = timers;
   }
@@ -54,6 +70,9 @@ class HandlerContext implements Context<Message> {
     if (!this.topology.node.has(to)) throw new Error(`send to unknown node "${to}" (nodes: ${this.topology.ids.join(', ')})`);
     if (msg === null || typeof msg !== 'object' || typeof msg.type !== 'string') {
       throw new Error(`send(${to}, …): a message is an object with a string "type"`);
+    }
+    if (this.messageTypes && !this.messageTypes.has(msg.type)) {
+      throw new Error(`send(${to}, …): ${msg.type} is not a message type of the protocol (messages: ${[...this.messageTypes].join(', ')})`);
     }
     this.sends.push({ from: this.self, to, msg: freezePlain(clonePlain(msg)) });
   }
@@ -133,8 +152,12 @@ export interface HandlerCall {
   pending?: unknown;
   /** The sender of the message being handled, for `reply`. */
   sender?: NodeId;
-  /** For error messages: "participant-1's Prepare handler". */
-  where: string;
+  /** For error messages: the handler, e.g. `participant.on.Prepare`. */
+  handler: string;
+  /** For error messages: the message handled, e.g. `Prepare(tx=1) from coordinator`. */
+  handling?: string;
+  /** The protocol's declared message types: sending another is an error. */
+  messageTypes?: ReadonlySet<string>;
   /** The handler, applied to a draft of the local state. */
   body: (draft: any, ctx: Context<Message>) => unknown;
 }
@@ -148,13 +171,13 @@ export function runHandler(call: HandlerCall): Effects[] {
   const outcomes: Effects[] = [];
   let script: number[] = [];
   for (;;) {
-    const ctx = new HandlerContext(call.topology, call.node, role, index, call.timers, call.sender, script, call.now, call.pending);
+    const ctx = new HandlerContext(call.topology, call.node, role, index, call.timers, call.sender, script, call.now, call.pending, call.messageTypes);
     const draft = clonePlain(call.local);
     try {
       const returned = call.body(draft, ctx);
       outcomes.push({ local: returned === undefined ? draft : returned, sends: ctx.sends, timers: ctx.timers, chosen: ctx.chosen, events: ctx.events });
     } catch (error) {
-      if (error !== IMPOSSIBLE) throw new HandlerError(call.where, error);
+      if (error !== IMPOSSIBLE) throw new HandlerError(call.handler, call.node, call.handling, error);
     }
     // Advance the odometer: the last choice that has options left moves on, later ones restart.
     let i = ctx.arities.length - 1;

@@ -5,7 +5,7 @@ import { runHandler, type Effects } from './handler.ts';
 import { addEnvelope, distinctIndices, envelopeKey, linkHeads, removeEnvelope, sealEnvelope } from './network.ts';
 import { freezePlain } from './plain-data.ts';
 import { topologyOf, type Topology } from './topology.ts';
-import type { Envelope, Message, NodeId, ProtocolDefinition, RoleDefinition } from './types.ts';
+import type { Envelope, Message, NodeCounts, NodeId, ProtocolDefinition, RoleDefinition } from './types.ts';
 import { World } from './world.ts';
 import type { BudgetedFault, WorldState } from './world-state.ts';
 import { symmetryReduction } from './symmetry.ts';
@@ -24,14 +24,17 @@ export type ActorAction =
   | { kind: 'heal'; chosen: unknown[]; result: WorldState }
   | { kind: 'tick'; t: number; drift: Record<NodeId, number>; chosen: unknown[]; result: WorldState };
 
-/** An actor protocol compiled to the kernel, plus what the CLI and traces need of it. */
-export interface ActorModel extends Model<WorldState, ActorAction> {
+/**
+ * An actor protocol compiled to the kernel, plus what the CLI and traces need of it. `L`
+ * maps each role to its nodes' local state and `M` is the union of messages, for {@link World}.
+ */
+export interface ActorModel<L = any, M extends Message = Message> extends Model<WorldState, ActorAction> {
   /** The protocol's nodes. */
   readonly topology: Topology;
   /** The environment in force. */
   readonly environment: Environment;
   /** The same protocol with other params or environment knobs, or (`symmetry: false`) without symmetry reduction. */
-  configure(options: { params?: Params; environment?: Partial<Environment>; symmetry?: boolean }): ActorModel;
+  configure(options: { params?: Params; environment?: Partial<Environment>; symmetry?: boolean }): ActorModel<L, M>;
   /**
    * The roles the protocol declares interchangeable (`symmetric`) and whether exhaustive
    * searches reduce by them (`reduced`: declared, not switched off, and some role has two nodes).
@@ -46,7 +49,7 @@ export interface ActorModel extends Model<WorldState, ActorAction> {
   /** `invariant` or `terminal`, per property name. */
   readonly propertyKinds: Record<string, 'invariant' | 'terminal'>;
   /** The property API over a state. */
-  world(state: WorldState): World;
+  world(state: WorldState): World<L, M>;
   /** True when nothing but faults is enabled. */
   quiescent(state: WorldState): boolean;
   /** Global time and every clocked node's local clock, when the protocol is timed. */
@@ -140,16 +143,89 @@ const FAULT_OF: Partial<Record<ActorAction['kind'], FaultKind>> = {
 /**
  * Declares a protocol of nodes exchanging messages and compiles it to a {@link Model}
  * whose actions are deliveries, timer firings and the faults the environment allows.
+ *
+ * `protocol<M>()({ … })` (typed messages `M`) and `protocol({ … })` (untyped messages) infer
+ * each role's local state from its `init` and type every handler from it: the state, the
+ * message of the handler's type, the context's sends. `protocol<M>({ … })` types messages
+ * only: TypeScript cannot infer the other type parameters once one is given explicitly.
  */
-export function protocol<M extends Message = Message>(definition: ProtocolDefinition<M>): ActorModel {
-  return compile(definition as unknown as ProtocolDefinition, {}, {}, true);
+export function protocol<M extends Message = Message>(): <L>(definition: ProtocolDefinition<M, L>) => ActorModel<L, M>;
+export function protocol<M extends Message = Message, L = any>(definition: ProtocolDefinition<M, L>): ActorModel<L, M>;
+export function protocol(definition?: ProtocolDefinition): ActorModel | ((definition: ProtocolDefinition) => ActorModel) {
+  if (definition === undefined) return (d: ProtocolDefinition) => build(d);
+  return build(definition);
+}
+
+function build(definition: ProtocolDefinition): ActorModel {
+  validateDefinition(definition);
+  return compile(definition, {}, {}, true);
+}
+
+const ROLE_FIELDS = ['init', 'persistent', 'onStart', 'on', 'timers', 'clock', 'onRecover'];
+
+/** A definition whose shape is wrong: one line naming the role and the field (for plain-JavaScript specs). */
+function validateDefinition(def: ProtocolDefinition): void {
+  if (def === null || typeof def !== 'object') throw new Error('protocol(): expected a definition object { name, nodes, roles, … }');
+  if (def.roles === null || typeof def.roles !== 'object') throw new Error('protocol(): roles: expected an object of roles, e.g. roles: { server: { init: {}, on: { … } } }');
+  const messages = def.messages;
+  if (messages !== undefined && (!Array.isArray(messages) || messages.some((t) => typeof t !== 'string'))) {
+    throw new Error(`messages: expected a list of message type names, e.g. messages: ['Ping', 'Pong']`);
+  }
+  for (const [role, r] of Object.entries(def.roles)) {
+    if (r === null || typeof r !== 'object') throw new Error(`role ${role}: expected an object { init, on, … }`);
+    for (const field of Object.keys(r)) {
+      if (!ROLE_FIELDS.includes(field)) throw new Error(`role ${role}: unknown field "${field}" (a role has ${ROLE_FIELDS.join(', ')})`);
+    }
+    if (!('init' in r)) throw new Error(`role ${role}: init is missing (the initial local state, e.g. init: {})`);
+    for (const kind of ['on', 'timers'] as const) {
+      const handlers = r[kind] as Record<string, unknown> | undefined;
+      if (handlers === undefined) continue;
+      if (handlers === null || typeof handlers !== 'object') throw new Error(`role ${role}: ${kind}: expected an object of handlers`);
+      for (const [name, handler] of Object.entries(handlers)) {
+        if (typeof handler !== 'function') throw new Error(`role ${role}: ${kind}.${name} is not a function`);
+        if (kind === 'on' && messages !== undefined && !messages.includes(name)) {
+          throw new Error(`role ${role}: on.${name}: ${name} is not a message type of the protocol (messages: ${messages.join(', ')})`);
+        }
+      }
+    }
+    for (const hook of ['onStart', 'onRecover'] as const) {
+      if (r[hook] !== undefined && typeof r[hook] !== 'function') throw new Error(`role ${role}: ${hook} is not a function`);
+    }
+    const persistent = r.persistent as unknown;
+    if (persistent !== undefined && (!Array.isArray(persistent) || persistent.some((f) => typeof f !== 'string'))) {
+      throw new Error(`role ${role}: persistent: expected a list of field names of its local state, e.g. persistent: ['log']`);
+    }
+  }
+}
+
+/** Every `persistent` field is a field of the role's initial state (else it would silently be volatile). */
+function validatePersistent(def: ProtocolDefinition, topology: Topology, initialLocal: (id: NodeId) => unknown): void {
+  for (const [role, r] of Object.entries(def.roles)) {
+    if (!r.persistent || r.persistent.length === 0) continue;
+    for (const id of topology.byRole.get(role) ?? []) {
+      const local = initialLocal(id);
+      if (local === null || typeof local !== 'object' || Array.isArray(local)) {
+        throw new Error(`role ${role}: persistent: ${role}'s init is not an object, so it has no fields to keep (persistent: ${r.persistent.join(', ')})`);
+      }
+      const field = r.persistent.find((f) => !(f in local));
+      if (field !== undefined) {
+        const known = Object.keys(local);
+        throw new Error(`role ${role}: persistent: "${field}" is not a field of its local state (fields: ${known.join(', ') || 'none'})`);
+      }
+    }
+  }
+}
+
+/** `server.on.Ping`: a handler as coverage reports and errors name it. */
+function handlerName(role: string, kind: DeclaredHandler['kind'], name: string): string {
+  return kind === 'message' ? `${role}.on.${name}` : kind === 'timer' ? `${role}.timers.${name}` : `${role}.${name}`;
 }
 
 function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Environment>, symmetry: boolean): ActorModel {
   const env: Environment = { ...DEFAULT_ENVIRONMENT, ...def.environment, ...overrides };
   validateEnvironment(env);
   validateSymmetric(def.symmetric, Object.keys(def.roles));
-  const counts = typeof def.nodes === 'function' ? def.nodes(params) : def.nodes;
+  const counts = (typeof def.nodes === 'function' ? def.nodes(params) : def.nodes) as NodeCounts;
   const topology = topologyOf(counts, Object.keys(def.roles));
   const symmetricRoles = [...new Set(def.symmetric ?? [])];
   const representative = symmetry ? symmetryReduction(topology, symmetricRoles, env.fifo) : undefined;
@@ -163,6 +239,8 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     const init = def.roles[role].init;
     return typeof init === 'function' ? (init as (n: object) => unknown)({ self: id, role, index }) : structuredClone(init);
   };
+  validatePersistent(def, topology, initialLocal);
+  const messageTypes = def.messages && new Set<string>(def.messages);
 
   /** Applies one handler run's effects to the world. */
   const apply = (w: WorldState, node: NodeId, fx: Effects): WorldState => {
@@ -193,14 +271,26 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
   const run = (
     w: WorldState,
     node: NodeId,
-    where: string,
+    handler: string,
     body: (draft: any, ctx: any) => unknown,
     sender?: NodeId,
+    handling?: string,
   ): { result: WorldState; chosen: unknown[] }[] =>
-    runHandler({ topology, node, local: w.nodes[node], timers: w.timers[node] ?? {}, now: localNow(w, node), pending: pendingOf(w, node), sender, where, body }).map((fx) => ({
-      result: apply(w, node, fx),
-      chosen: fx.chosen,
-    }));
+    runHandler({
+      topology,
+      node,
+      local: w.nodes[node],
+      timers: w.timers[node] ?? {},
+      now: localNow(w, node),
+      pending: pendingOf(w, node),
+      sender,
+      handler,
+      handling,
+      messageTypes,
+      body,
+    }).map((fx) => ({ result: apply(w, node, fx), chosen: fx.chosen }));
+
+  const roleName = (id: NodeId): string => topology.node.get(id)!.role;
 
   const byKey = (a: Envelope, b: Envelope): number => {
     const ka = envelopeKey(a, env.fifo);
@@ -293,7 +383,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
       for (const id of topology.ids) {
         const onStart = roleOf(id).onStart;
         if (!onStart) continue;
-        worlds = worlds.flatMap((w) => run(w, id, `${id}'s onStart`, onStart).map((o) => o.result));
+        worlds = worlds.flatMap((w) => run(w, id, handlerName(roleName(id), 'start', 'onStart'), onStart).map((o) => o.result));
       }
       return worlds;
     },
@@ -302,24 +392,27 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
       const out: ActorAction[] = [];
       for (const i of deliverable(w)) {
         const envelope = w.net[i];
-        const handler = roleOf(envelope.to).on?.[envelope.msg.type];
+        const type = envelope.msg.type;
+        const role = roleName(envelope.to);
+        const handler = roleOf(envelope.to).on?.[type];
         if (!handler) {
-          throw new Error(`${envelope.to} received a ${envelope.msg.type} message but its role has no handler for it (add on.${envelope.msg.type})`);
+          throw new Error(`${envelope.to} received ${describeMessage(envelope.msg)} from ${envelope.from} but role ${role} has no handler for ${type} (add on.${type} to role ${role})`);
         }
         const rest = { ...w, net: removeEnvelope(w.net, i) };
-        const where = `${envelope.to}'s ${envelope.msg.type} handler`;
-        for (const o of run(rest, envelope.to, where, (draft, ctx) => handler(draft, envelope.msg, ctx), envelope.from)) {
+        const name = handlerName(role, 'message', type);
+        const handling = `${describeMessage(envelope.msg)} from ${envelope.from}`;
+        for (const o of run(rest, envelope.to, name, (draft, ctx) => handler(draft, envelope.msg, ctx), envelope.from, handling)) {
           out.push({ kind: 'deliver', envelope, ...o });
         }
       }
       for (const [node, timer] of dueTimers(w)) {
         const handler = roleOf(node).timers?.[timer];
-        if (!handler) throw new Error(`${node} armed timer "${timer}" but its role has no handler for it (add timers.${timer})`);
+        if (!handler) throw new Error(`${node} armed timer "${timer}" but role ${roleName(node)} has no handler for it (add timers.${timer} to role ${roleName(node)})`);
         const { [timer]: _, ...left } = w.timers[node];
         const rest = { ...w, timers: { ...w.timers } };
         if (Object.keys(left).length === 0) delete rest.timers[node];
         else rest.timers[node] = left;
-        for (const o of run(rest, node, `${node}'s ${timer} timer`, handler)) out.push({ kind: 'timer', node, timer, ...o });
+        for (const o of run(rest, node, handlerName(roleName(node), 'timer', timer), handler)) out.push({ kind: 'timer', node, timer, ...o });
       }
       if (mayTick(w)) {
         const net = aging ? w.net.map((e) => sealEnvelope({ ...e, age: (e.age ?? 0) + 1 })).sort(byKey) : w.net;
@@ -365,7 +458,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
           const up: WorldState = { ...w, nodes: { ...w.nodes, [node]: freezePlain(fresh) }, down: w.down.filter((id) => id !== node) };
           const onRecover = role.onRecover;
           if (!onRecover) out.push({ kind: 'recover', node, chosen: [], result: up });
-          else for (const o of run(up, node, `${node}'s onRecover`, onRecover)) out.push({ kind: 'recover', node, ...o });
+          else for (const o of run(up, node, handlerName(roleName(node), 'recover', 'onRecover'), onRecover)) out.push({ kind: 'recover', node, ...o });
         }
       }
       if (w.split.length > 0) {

@@ -20,12 +20,23 @@ export interface Envelope<M extends Message = Message> {
   age?: number;
 }
 
+/**
+ * The message of type `K` in the union `M` (`Extract<M, { type: K }>`, also for members whose
+ * `type` is itself a union). For an untyped protocol (`M` is {@link Message}) it is `any`.
+ */
+export type MessageOfType<M extends Message, K extends string> = string extends M['type']
+  ? any
+  : M extends { type: infer T } ? (K extends T ? M : never) : never;
+
+/** The role names of a protocol whose roles' local states are `L` (any string when untyped). */
+export type RoleName<L> = keyof L & string;
+
 /** What a handler may do besides changing its own state. */
-export interface Context<M extends Message = Message> {
+export interface Context<M extends Message = Message, R extends string = string> {
   /** This node's id. */
   readonly self: NodeId;
   /** This node's role. */
-  readonly role: string;
+  readonly role: R;
   /** This node's index within its role, from 1. */
   readonly index: number;
   /** The sender of the message being handled (undefined outside message handlers). */
@@ -33,8 +44,8 @@ export interface Context<M extends Message = Message> {
   /** Sends `msg` to node `to`. A message to a crashed node is lost. */
   send(to: NodeId, msg: M): void;
   /** Sends `msg` to every node of `role` except this one. */
-  broadcast(role: string, msg: M): void;
-  /** Sends `msg` to the sender of the message being handled. */
+  broadcast(role: R, msg: M): void;
+  /** Sends `msg` to the sender of the message being handled (message handlers only). */
   reply(msg: M): void;
   /**
    * Arms timer `name`. Without `delay` it may fire at any moment; with `delay` it fires once
@@ -55,9 +66,15 @@ export interface Context<M extends Message = Message> {
   /** Nondeterministic choice: the checker explores every option. No options: this branch does not happen. */
   choose<T>(options: readonly T[]): T;
   /** The ids of the nodes of `role`, this one excluded. */
-  peers(role: string): NodeId[];
+  peers(role: R): NodeId[];
   /** The ids of every node of `role`. */
-  nodes(role: string): NodeId[];
+  nodes(role: R): NodeId[];
+}
+
+/** The context of a message handler: the sender is known. */
+export interface MessageContext<M extends Message = Message, R extends string = string> extends Context<M, R> {
+  /** The sender of the message being handled. */
+  readonly sender: NodeId;
 }
 
 /** Who a node is: what an initial local state may depend on. */
@@ -68,50 +85,71 @@ export interface NodeInfo {
 }
 
 /** The initial local state of a node: plain data, or a function of who the node is. */
-export type LocalInit = ((node: NodeInfo) => unknown) | object | string | number | boolean | null;
+export type LocalInit<L = unknown> = L | ((node: NodeInfo) => L);
 
-/** A role: what every node of it starts with and how it reacts. */
-export interface RoleDefinition<L = any, M extends Message = Message> {
-  /** The initial local state. */
-  init: LocalInit;
+/** What a handler returns: nothing (it mutated its draft) or the node's new state. */
+export type HandlerResult<L> = NoInfer<L> | void;
+
+/**
+ * A role: what every node of it starts with and how it reacts. `L` is its nodes' local
+ * state (inferred from `init`), `M` the protocol's messages, `R` its role names.
+ */
+export interface RoleDefinition<L = any, M extends Message = Message, R extends string = string> {
+  /**
+   * The initial local state, or a function of the node (`(node: NodeInfo) => …`; annotate
+   * its parameter, or declare the type with a return annotation `(): State => ({ … })`).
+   */
+  init: LocalInit<L>;
   /** Fields that survive a crash; everything else restarts from `init` on recovery. */
-  persistent?: readonly (keyof L & string)[];
+  persistent?: readonly NoInfer<keyof L & string>[];
   /** Runs once for every node, in node order, to build the initial states. */
-  onStart?: (state: L, ctx: Context<M>) => L | void;
-  /** One handler per message type this role receives. */
-  on?: { [type: string]: (state: L, msg: any, ctx: Context<M>) => L | void };
+  onStart?: (state: NoInfer<L>, ctx: Context<M, R>) => HandlerResult<L>;
+  /** One handler per message type this role receives; `msg` is the message of that type. */
+  on?: { [K in M['type']]?: (state: NoInfer<L>, msg: MessageOfType<M, K>, ctx: MessageContext<M, R>) => HandlerResult<L> };
   /** One handler per timer name. */
-  timers?: { [name: string]: (state: L, ctx: Context<M>) => L | void };
+  timers?: { [name: string]: (state: NoInfer<L>, ctx: Context<M, R>) => HandlerResult<L> };
   /** False for nodes whose time never matters (no skew is chosen for them); default true. */
   clock?: boolean;
   /** Runs when a crashed node recovers, after its volatile state was reset. */
-  onRecover?: (state: L, ctx: Context<M>) => L | void;
+  onRecover?: (state: NoInfer<L>, ctx: Context<M, R>) => HandlerResult<L>;
 }
 
 /** Per role, a count of nodes or the list of their names. */
 export type NodeCounts = Record<string, number | readonly string[]>;
 
 /** A property over the world. */
-export type WorldPredicate = (world: World) => boolean;
+export type WorldPredicate<L = any, M extends Message = Message> = (world: World<L, M>) => boolean;
 
-/** A protocol: roles, their counts, and the properties of the world. */
-export interface ProtocolDefinition<M extends Message = Message> {
+/** Per role of `L`, a count of nodes or the list of their names. */
+export type RoleCounts<L> = { [R in keyof L]?: number | readonly string[] };
+
+/**
+ * A protocol: roles, their counts, and the properties of the world. `M` is the union of its
+ * messages; `L` maps each role to its nodes' local state (inferred from the roles' `init`).
+ */
+export interface ProtocolDefinition<M extends Message = Message, L = any> {
   /** A short name for headers and traces. */
   name: string;
+  /**
+   * The protocol's message types (optional): then every `on` key must be one of them and
+   * every message sent must be of one of them, checked when the protocol is built (for
+   * plain-JavaScript specs; TypeScript checks `M` at compile time).
+   */
+  messages?: readonly NoInfer<M['type']>[];
   /** How many nodes of each role, or their names (order: roles in this order, then by index). */
-  nodes: NodeCounts | ((params: Params) => NodeCounts);
-  /** The roles. */
-  roles: Record<string, RoleDefinition<any, M>>;
+  nodes: NoInfer<RoleCounts<L>> | ((params: Params) => NoInfer<RoleCounts<L>>);
+  /** The roles: each role's local state type is inferred from its `init`. */
+  roles: { [R in keyof L]: RoleDefinition<L[R], M, RoleName<L>> };
   /** Must hold in every reachable state. */
-  invariants?: Record<string, WorldPredicate>;
+  invariants?: Record<string, WorldPredicate<NoInfer<L>, M>>;
   /** Must hold in every quiescent state: nothing but faults enabled (how blocking is expressed). */
-  terminal?: Record<string, WorldPredicate>;
+  terminal?: Record<string, WorldPredicate<NoInfer<L>, M>>;
   /** TLC's CONSTRAINT over the world: a state where it is false is checked but not expanded. */
-  constraint?: WorldPredicate;
+  constraint?: WorldPredicate<NoInfer<L>, M>;
   /** The environment's defaults for this protocol; CLI flags override them. */
   environment?: Partial<Environment>;
   /** `eventually(p)` / `leadsTo(p, q)` over the world, checked under weak fairness (lasso counterexamples). */
-  liveness?: Record<string, LivenessProperty<World>>;
+  liveness?: Record<string, LivenessProperty<World<NoInfer<L>, M>>>;
   /** For `faultline flp`: each node's decision (and input) in a consensus protocol. */
   consensus?: ConsensusDeclaration;
   /**
@@ -125,5 +163,5 @@ export interface ProtocolDefinition<M extends Message = Message> {
    * Keep sets of ids as objects keyed by id: a list kept in node order is renamed in place,
    * out of node order, so fewer worlds merge.
    */
-  symmetric?: readonly string[];
+  symmetric?: readonly NoInfer<RoleName<L>>[];
 }
