@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { canonicalJson, describeAction, type Model } from '../specs/index.ts';
 import { inputChanged, SpecError } from './errors.ts';
 import type { Fingerprint } from './fingerprint.ts';
@@ -31,6 +32,7 @@ export class Exploration<S, A> {
   private readonly progressEveryMs: number;
   private nextProgress: number;
   private ticks = 0;
+  private nextHeapCheck = 0;
 
   constructor(
     readonly model: Model<S, A>,
@@ -104,7 +106,7 @@ export class Exploration<S, A> {
     try {
       fingerprintState(this.model, state, this.fp, parent < 0 ? undefined : this.successors);
     } catch (error) {
-      throw this.locate(new SpecError(parent < 0 ? 'init' : 'next', error), parent);
+      throw this.stateError(error, parent, action);
     }
     if (this.exactStates) return this.discoverExactly(state, parent, action);
     if (!this.visited.add(this.fp.hi, this.fp.lo)) return -1;
@@ -113,19 +115,33 @@ export class Exploration<S, A> {
 
   /** `discover` by full comparison; the fingerprint (already in `this.fp`) is only counted. */
   private discoverExactly(state: S, parent: number, action: number): number {
-    const key = this.exactKey(state, parent);
+    const key = this.exactKey(state, parent, action);
     if (this.exactStates!.has(key)) return -1;
     this.exactStates!.add(key);
     if (!this.visited.add(this.fp.hi, this.fp.lo)) this.collisions++;
     return this.log.add(this.fp.hi, this.fp.lo, parent, action);
   }
 
-  private exactKey(state: S, parent: number): string {
+  private exactKey(state: S, parent: number, action = -1): string {
     try {
-      return canonicalJson(this.model.representative ? this.model.representative(state) : state);
+      return canonicalJson(this.model.representative ? this.model.representative(state) : state, 'state');
     } catch (error) {
-      throw this.locate(new SpecError(parent < 0 ? 'init' : 'next', error), parent);
+      throw this.stateError(error, parent, action);
     }
+  }
+
+  /** The SpecError of a state that could not be fingerprinted or encoded (a value it may not hold, a cycle). */
+  private stateError(error: unknown, parent: number, action: number): SpecError {
+    const e = this.locate(new SpecError(parent < 0 ? 'init' : 'next', error), parent);
+    const at = e.path?.states[e.path.states.length - 1];
+    if (at !== undefined && action >= 0) {
+      try {
+        e.actionLabel = this.label(this.actionsOf(at as S, parent)[action]);
+      } catch {
+        // The label is a courtesy.
+      }
+    }
+    return e;
   }
 
   /** Distinct states so far: fingerprints, or full states with `exact`. */
@@ -178,6 +194,21 @@ export class Exploration<S, A> {
       this.incomplete = 'timeout';
       return true;
     }
+    const stop = this.options.stop;
+    if (stop) {
+      if (Atomics.load(stop, 0) !== 0) {
+        this.incomplete = 'interrupted';
+        return true;
+      }
+      publishCounts(stop, this.distinct, this.generated, this.depth);
+    }
+    if (now >= this.nextHeapCheck) {
+      this.nextHeapCheck = now + 200;
+      if (heapNearlyFull(this.options.heapLimitRatio)) {
+        this.incomplete = 'memory';
+        return true;
+      }
+    }
     if (this.options.onProgress && now >= this.nextProgress) {
       this.nextProgress = now + this.progressEveryMs;
       this.options.onProgress({
@@ -229,6 +260,27 @@ export class Exploration<S, A> {
     }
     return error;
   }
+}
+
+/**
+ * True when the V8 heap is nearly full: the search stops and reports its counts (exit 3)
+ * instead of dying in V8's fatal out-of-memory error, which prints a native stack and nothing else.
+ */
+export function heapNearlyFull(ratio = 0.9): boolean {
+  const heap = getHeapStatistics();
+  return heap.used_heap_size > ratio * heap.heap_size_limit;
+}
+
+/**
+ * Writes the counts so far into a stop-and-counts buffer (`SearchOptions.stop`): slot 0 is
+ * the stop request, slots 1–3 the distinct and generated states and the depth, for a
+ * supervisor that may have to report them without the search's answer.
+ */
+export function publishCounts(stop: Int32Array, distinct: number, generated: number, depth: number): void {
+  if (stop.length < 4) return;
+  stop[1] = Math.min(distinct, 0x7fffffff);
+  stop[2] = Math.min(generated, 0x7fffffff);
+  stop[3] = depth;
 }
 
 /** TLC's optimistic estimate: each of the generated − distinct revisits could have hidden a new state. */

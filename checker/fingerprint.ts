@@ -4,8 +4,13 @@
  * Two independent 32-bit lanes (murmur3- and xxhash-style mixing) walk the value once.
  * Arrays hash in order; object entries, Map entries and Set elements combine by addition
  * of well-mixed entry hashes, so key order (and Set/Map insertion order) never matters.
- * Keys whose value is `undefined` are skipped, as in JSON.
+ * Keys whose value is `undefined` are skipped, as in JSON. Every kind of value a state may
+ * hold (see specs/canonical.ts) has its own tag: `undefined` is not `null`, `-0` is not `0`,
+ * `NaN` is one value whatever its bits, a Date hashes by its time value, a typed array by
+ * its type and contents; anything else is refused with a StateValueError naming its path.
  */
+
+import { stateValueError, TYPED_ARRAY_NAMES } from '../specs/canonical.ts';
 
 /** A 64-bit fingerprint as two unsigned 32-bit halves. */
 export interface Fingerprint {
@@ -63,6 +68,23 @@ const ARR_A = 0x13198a2e, ARR_B = 0x03707344;
 const OBJ_A = 0x299f31d0, OBJ_B = 0x082efa98;
 const MAP_A = 0x452821e6, MAP_B = 0x38d01377;
 const SET_A = 0x34e90c6c, SET_B = 0x0d95748f;
+const UNDEF_A = 0x7b54a41d, UNDEF_B = 0x2b3e6c1f;
+const NAN_A = 0x1f83d9ac, NAN_B = 0x5be0cd1a;
+const NEG_ZERO_A = 0x6a09e668, NEG_ZERO_B = 0x3c6ef373;
+const NULL_PROTO_A = 0x0c2e12e0, NULL_PROTO_B = 0x1d6e5a23;
+const DATE_A = 0x4a7484aa, DATE_B = 0x5cb0a9dc;
+const TYPED_A = 0x76f988da, TYPED_B = 0x983e5152;
+const BIGINT_A = 0x2db43210, BIGINT_B = 0x13198a2f;
+
+const objectProto = Object.prototype;
+const arrayProto = Array.prototype;
+const mapProto = Map.prototype;
+const setProto = Set.prototype;
+const dateProto = Date.prototype;
+
+/** Thrown on a value a state may not hold; the entry points turn it into a StateValueError with its path. */
+class Unsupported extends Error {}
+const UNSUPPORTED = new Unsupported('a state may hold only plain data');
 
 // Strings repeat across states (keys, enum-like values): cache their lane hashes. A small
 // direct-mapped cache compared with `===` answers most lookups (internalised strings compare
@@ -132,8 +154,20 @@ recentB.fill(r2);
 
 function hashNumber(n: number): void {
   if ((n | 0) === n) {
+    if (n === 0 && 1 / n < 0) {
+      // -0 is not 0: Object.is and 1/x tell them apart, and the spec is handed what it returned.
+      r1 = NEG_ZERO_A;
+      r2 = NEG_ZERO_B;
+      return;
+    }
     r1 = finalA(mixA(INT_A, n));
     r2 = finalB(mixB(INT_B, n));
+    return;
+  }
+  if (n !== n) {
+    // NaN is one value, whatever its bits (0/0 and the literal NaN differ in their sign bit).
+    r1 = NAN_A;
+    r2 = NAN_B;
     return;
   }
   floatView[0] = n;
@@ -149,7 +183,7 @@ function hash(v: unknown): void {
     r1 = v ? TRUE_A : FALSE_A;
     r2 = v ? TRUE_B : FALSE_B;
   } else if (typeof v === 'number') {
-    hashNumber(v === 0 ? 0 : v); // -0 and 0 are the same state
+    hashNumber(v);
   } else {
     hashComposite(v);
   }
@@ -160,21 +194,51 @@ function hashComposite(v: unknown): void {
     if (v === null) {
       r1 = NULL_A;
       r2 = NULL_B;
-    } else if (Array.isArray(v)) {
-      hashArray(v);
-    } else if (v instanceof Map) {
-      hashMap(v);
-    } else if (v instanceof Set) {
-      hashSet(v);
-    } else {
-      hashObject(v as Record<string, unknown>);
+      return;
     }
+    const proto = Object.getPrototypeOf(v);
+    if (proto === arrayProto) hashArray(v as unknown[]);
+    else if (proto === objectProto) hashObject(v as Record<string, unknown>);
+    else if (proto === mapProto) hashMap(v as Map<unknown, unknown>);
+    else if (proto === setProto) hashSet(v as Set<unknown>);
+    else hashOther(v, proto);
   } else if (v === undefined) {
-    // as in JSON: an undefined array element is null
-    r1 = NULL_A;
-    r2 = NULL_B;
+    // An array element (or hole), a Map key or value, a Set member: not null.
+    r1 = UNDEF_A;
+    r2 = UNDEF_B;
+  } else if (typeof v === 'bigint') {
+    hashString(v.toString(16));
+    r1 = finalA(mixA(BIGINT_A, r1));
+    r2 = finalB(mixB(BIGINT_B, r2));
   } else {
-    throw new TypeError(`a state may hold only plain data, found a ${typeof v}`);
+    throw UNSUPPORTED;
+  }
+}
+
+/** The rarer kinds: objects without a prototype, Dates, typed arrays; anything else is refused. */
+function hashOther(v: object, proto: object | null): void {
+  if (proto === null) {
+    hashObject(v as Record<string, unknown>);
+    r1 = finalA(mixA(NULL_PROTO_A, r1));
+    r2 = finalB(mixB(NULL_PROTO_B, r2));
+  } else if (proto === dateProto) {
+    hashNumber((v as Date).getTime());
+    r1 = finalA(mixA(DATE_A, r1));
+    r2 = finalB(mixB(DATE_B, r2));
+  } else {
+    const name = TYPED_ARRAY_NAMES.get(proto);
+    if (name === undefined) throw UNSUPPORTED;
+    const array = v as ArrayLike<number | bigint>;
+    hashString(name);
+    let a = mixA(TYPED_A, r1);
+    let b = mixB(TYPED_B, r2);
+    for (let i = 0; i < array.length; i++) {
+      hash(array[i]);
+      a = mixA(a, r1);
+      b = mixB(b, r2);
+    }
+    r1 = finalA(a ^ array.length);
+    r2 = finalB(b ^ array.length);
   }
 }
 
@@ -293,6 +357,14 @@ export function hashValue(v: unknown): void {
   hash(v);
 }
 
+/**
+ * The error to throw when hashing `state` threw `error`: a StateValueError naming the path to
+ * a value a state may not hold, or to a cycle (which overflows the stack); else `error`.
+ */
+export function hashError(state: unknown, error: unknown): unknown {
+  return stateValueError(state, error, 'state');
+}
+
 /** Lane A of the last {@link hashValue}. */
 export function laneA(): number {
   return r1;
@@ -305,7 +377,11 @@ export function laneB(): number {
 
 /** Writes the 64-bit fingerprint of `state` into `out` (reused by the hot path). */
 export function fingerprintInto(state: unknown, out: Fingerprint): void {
-  hash(state);
+  try {
+    hash(state);
+  } catch (error) {
+    throw hashError(state, error);
+  }
   out.hi = r1 >>> 0;
   out.lo = r2 >>> 0;
 }

@@ -9,9 +9,10 @@
  * sees objects of one hidden class per key list.
  *
  * The encoding keeps everything the spec can observe of plain data: key order, `undefined`
- * values, array holes, Map and Set order, -0, and frozenness. Values that are not plain
- * data (class instances, functions, symbols, objects with another prototype) are kept by
- * reference in a side table, so nothing is ever lost; only their own sharing is kept then.
+ * values, array holes, Map and Set order, -0, and frozenness (NaN is kept as the one NaN).
+ * Other values (Dates, typed arrays, objects without a prototype, bigints; and what the
+ * fingerprint refuses) are kept by reference in a side table, so nothing is ever lost; only
+ * their own sharing is kept then.
  */
 
 import { hashValue, laneA, laneB } from './fingerprint.ts';
@@ -274,7 +275,7 @@ export class StateCodec {
     }
     this.byte(FLOAT);
     this.reserve(8);
-    floatView[0] = n;
+    floatView[0] = n === n ? n : NaN; // one NaN: interned values are compared by their bytes
     this.out.set(floatBytes, this.length);
     this.length += 8;
   }
@@ -533,7 +534,7 @@ export class StateCodec {
           if (this.input[this.at] === HOLE) {
             this.at++;
             out.length = j + 1;
-            r.put(array, j, undefined, constantA[NULL], constantB[NULL], -1); // a hole hashes as null
+            r.put(array, j, undefined, constantA[UNDEFINED], constantB[UNDEFINED], -1); // a hole hashes as undefined
           } else out.push(this.record(r, array, j));
         }
         if (b === FROZEN_ARRAY) Object.freeze(out);

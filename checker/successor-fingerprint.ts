@@ -5,6 +5,7 @@ import {
   elementB,
   entryA,
   entryB,
+  hashError,
   hashValue,
   laneA,
   laneB,
@@ -97,7 +98,11 @@ export class SuccessorFingerprints {
   /** Writes the fingerprint of `state` into `out`: the same as `fingerprintInto(state, out)`. */
   fingerprintInto(state: unknown, out: Fingerprint): void {
     if (!this.hasParent) {
-      hashValue(state);
+      try {
+        hashValue(state);
+      } catch (error) {
+        throw hashError(state, error);
+      }
       out.hi = laneA() >>> 0;
       out.lo = laneB() >>> 0;
       return;
@@ -107,7 +112,11 @@ export class SuccessorFingerprints {
       out.lo = this.parentB >>> 0;
       return;
     }
-    this.hashAt(state, this.nodeCount > 0 ? 0 : -1);
+    try {
+      this.hashAt(state, this.nodeCount > 0 ? 0 : -1);
+    } catch (error) {
+      throw hashError(state, error);
+    }
     out.hi = this.ra >>> 0;
     out.lo = this.rb >>> 0;
   }
@@ -207,13 +216,15 @@ export class SuccessorFingerprints {
   /** Records `v`, element or entry `i` of `node`, by walking it. */
   private record(v: unknown, node: number, i: number): void {
     if (typeof v !== 'object' || v === null) return this.putLeaf(node, i, v);
-    if (Array.isArray(v)) {
-      const array = this.openArray(v.length);
-      for (let j = 0; j < v.length; j++) this.record(v[j], array, j);
+    const proto = Object.getPrototypeOf(v);
+    if (proto === Array.prototype) {
+      const elements = v as unknown[];
+      const array = this.openArray(elements.length);
+      for (let j = 0; j < elements.length; j++) this.record(elements[j], array, j);
       this.close(array);
       return this.put(node, i, v, this.ra, this.rb, array);
     }
-    if (Object.getPrototypeOf(v) !== Object.prototype) return this.putLeaf(node, i, v);
+    if (proto !== Object.prototype) return this.putLeaf(node, i, v);
     const record = v as Record<string, unknown>;
     const keys = Object.keys(record);
     const keyA = new Int32Array(keys.length);
@@ -260,9 +271,9 @@ export class SuccessorFingerprints {
     if (node < 0 || typeof v !== 'object' || v === null) {
       this.leaf(v);
     } else if (this.isArray[node] === 1) {
-      if (Array.isArray(v)) this.hashArray(v, node);
+      if (Object.getPrototypeOf(v) === Array.prototype) this.hashArray(v as unknown[], node);
       else this.leaf(v);
-    } else if (!Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype) {
+    } else if (Object.getPrototypeOf(v) === Object.prototype) {
       this.hashObject(v as Record<string, unknown>, node);
     } else {
       this.leaf(v);

@@ -1,3 +1,5 @@
+import { StateValueError, TYPED_ARRAY_NAMES } from '../canonical.ts';
+
 /**
  * Which ids a masked hash hides: each symmetric node id → its role, and the one id (if any)
  * hashed as "self".
@@ -17,12 +19,20 @@ const OBJECT = 0x299f31d0;
 const MAP = 0x452821e6;
 const SET = 0x34e90c6c;
 const ROLE = 0x510e527f;
+const UNDEFINED = 0x7b54a41d;
+const NAN = 0x1f83d9ac;
+const NEG_ZERO = 0x6a09e668;
+const NULL_PROTO = 0x0c2e12e0;
+const DATE = 0x4a7484aa;
+const TYPED = 0x76f988da;
+const BIGINT = 0x2db43210;
 
 /**
  * A 32-bit structural hash of plain data with symmetric node ids masked: `self` hashes to
  * one mark, every other id to its role's. Renaming nodes within their roles does not change
  * it, which is what makes it a signature; key order, Set and Map order never matter. Equal
- * data hash equally; unequal data may collide, which only makes two signatures tie.
+ * data hash equally (NaN of any bits, see specs/canonical.ts for what is equal); unequal
+ * data may collide, which only makes two signatures tie.
  */
 export function maskedHash(value: unknown, mask: Mask): number {
   return hash(value, mask, 0);
@@ -46,13 +56,27 @@ function hash(value: unknown, mask: Mask, seed: number): number {
       return role === undefined ? mix(seed, stringHash(value)) : mix(ROLE ^ seed, stringHash(role));
     }
     case 'number':
-      return mix(seed, numberHash(value === 0 ? 0 : value));
+      return mix(seed, numberHash(value));
     case 'boolean':
       return (value ? TRUE : FALSE) ^ seed;
     case 'undefined':
-      return NULL ^ seed;
+      return UNDEFINED ^ seed;
+    case 'bigint':
+      return mix(BIGINT ^ seed, stringHash(value.toString(16)));
     case 'object': {
       if (value === null) return NULL ^ seed;
+      const proto = Object.getPrototypeOf(value);
+      if (proto === Date.prototype) return mix(DATE ^ seed, numberHash((value as Date).getTime()));
+      const typed = TYPED_ARRAY_NAMES.get(proto);
+      if (typed !== undefined) {
+        let h = mix(TYPED ^ seed, stringHash(typed));
+        const array = value as ArrayLike<number | bigint>;
+        for (let i = 0; i < array.length; i++) h = mix(h, hash(array[i], NO_MASK, seed));
+        return fmix(h ^ array.length);
+      }
+      if (proto !== Array.prototype && proto !== Object.prototype && proto !== null && proto !== Map.prototype && proto !== Set.prototype) {
+        throw new StateValueError(`a state may hold only plain data, found an instance of ${String(proto?.constructor?.name)}`);
+      }
       if (Array.isArray(value)) {
         let h = ARRAY ^ seed;
         for (let i = 0; i < value.length; i++) h = mix(h, hash(value[i], mask, seed));
@@ -78,10 +102,10 @@ function hash(value: unknown, mask: Mask, seed: number): number {
         sum = (sum + fmix(mix(mix(OBJECT, hash(key, mask, seed)), hash(v, mask, seed)))) | 0;
         n++;
       }
-      return fmix(mix(OBJECT, sum) ^ n);
+      return fmix(mix(proto === null ? NULL_PROTO : OBJECT, sum) ^ n);
     }
     default:
-      throw new TypeError(`a state may hold only plain data, found a ${typeof value}`);
+      throw new StateValueError(`a state may hold only plain data, found a ${typeof value}`);
   }
 }
 
@@ -129,7 +153,8 @@ const floatView = new Float64Array(1);
 const floatWords = new Uint32Array(floatView.buffer);
 
 function numberHash(n: number): number {
-  if ((n | 0) === n) return fmix(mix(NUMBER, n));
+  if ((n | 0) === n) return n === 0 && 1 / n < 0 ? NEG_ZERO : fmix(mix(NUMBER, n));
+  if (n !== n) return NAN; // one NaN, whatever its bits
   floatView[0] = n;
   return fmix(mix(mix(NUMBER ^ 1, floatWords[0]), floatWords[1]));
 }

@@ -1,6 +1,9 @@
 import { canonicalJson } from '../canonical.ts';
 import type { Envelope } from './types.ts';
 
+// An envelope's sort key is its canonical text, which is injective (specs/canonical.ts): two
+// envelopes share a key exactly when no handler can tell them apart, so a duplicate copy is
+// the only envelope ever skipped as "the same delivery" (distinctIndices).
 // Envelopes are immutable and shared between states: compute each one's sort key once and
 // keep it on the envelope under a non-enumerable symbol, which hashing, canonical JSON, JSON
 // and structured clones all skip. (A WeakMap cache cost more than the keys: its lookups and
@@ -16,7 +19,7 @@ export function envelopeKey(e: Envelope, fifo: boolean): string {
   if (cached !== undefined) return cached;
   let key = frozenKeys.get(e);
   if (key !== undefined) return key;
-  key = canonicalJson(e);
+  key = canonicalJson(e, 'message');
   if (Object.isExtensible(e)) Object.defineProperty(e, SORT_KEY, { value: key });
   else frozenKeys.set(e, key);
   return key;

@@ -45,14 +45,17 @@ function rename(value: unknown, renaming: Renaming): unknown {
     });
     return changed ? new Set(elements) : value;
   }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value; // a Date, a typed array: no ids inside
   const record = value as Record<string, unknown>;
   let changed = false;
-  const out: Record<string, unknown> = {};
-  for (const key in record) {
+  const out: Record<string, unknown> = proto === null ? Object.create(null) : {};
+  for (const key of Object.keys(record)) {
     const nk = renaming.get(key) ?? key;
     const nv = rename(record[key], renaming);
     if (nk !== key || nv !== record[key]) changed = true;
-    out[nk] = nv;
+    if (nk === '__proto__') Object.defineProperty(out, nk, { value: nv, enumerable: true, writable: true, configurable: true });
+    else out[nk] = nv;
   }
   return changed ? out : value;
 }

@@ -183,11 +183,17 @@ function signatures(w: WorldState, layout: Layout): { signature: Float64Array; e
     }
   }
   // Messages are a multiset, not keyed by node: one naming a single symmetric node moves with it.
-  for (const e of w.net) {
+  // Under FIFO each link is a queue: a message's place in its queue is part of the fact (links
+  // are runs of the network, which keeps each link's envelopes together, in queue order).
+  const net = w.net;
+  let place = 0;
+  for (let i = 0; i < net.length; i++) {
+    const e = net[i];
+    if (layout.fifo) place = i > 0 && net[i - 1].from === e.from && net[i - 1].to === e.to ? place + 1 : 0;
     const ids = parts.ids(e);
     for (const id of ids) {
       const s = slot.get(id)!;
-      signature[s] += fact(IN_MESSAGE, parts.code(e, id), 0);
+      signature[s] += fact(IN_MESSAGE, parts.code(e, id), place);
       if (ids.length > 1) entangled[s] = true;
     }
   }

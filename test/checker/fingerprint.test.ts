@@ -25,8 +25,9 @@ function reorderKeys(value: unknown, random: () => number): unknown {
   return value;
 }
 
-/** JSON text of a value with every object's keys sorted: what canonical JSON must be. */
+/** JSON text of a value with every object's keys sorted: what canonical JSON must be (-0 kept as -0). */
 function sortedJson(value: unknown): string {
+  if (Object.is(value, -0)) return '-0';
   if (Array.isArray(value)) return '[' + value.map(sortedJson).join(',') + ']';
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
@@ -164,11 +165,73 @@ describe('fingerprint', () => {
     expect(new Set(values.map(hex)).size).toBe(values.length);
   });
 
-  it('treats -0 as 0', () => {
-    expect(hex(-0)).toBe(hex(0));
-    expect(hex({ x: -0 })).toBe(hex({ x: 0 }));
-    expect(hex([-0, 1])).toBe(hex([0, 1]));
-    expect(canonicalJson({ x: -0 })).toBe('{"x":0}');
+  it('tells -0 from 0 (Object.is and 1/x do), as the README says', () => {
+    expect(hex(-0)).not.toBe(hex(0));
+    expect(hex({ x: -0 })).not.toBe(hex({ x: 0 }));
+    expect(hex([-0, 1])).not.toBe(hex([0, 1]));
+    expect(canonicalJson({ x: -0 })).toBe('{"x":-0}');
+    expect(canonicalJson({ x: 0 })).toBe('{"x":0}');
+    // A Map key or Set member -0 is 0 already (SameValueZero).
+    expect(hex(new Map([[-0, 1]]))).toBe(hex(new Map([[0, 1]])));
+  });
+
+  it('takes NaN of any bits for one value, and not for "NaN"', () => {
+    const bits = new Float64Array(3);
+    const words = new Uint32Array(bits.buffer);
+    words[1] = 0x7ff80000; // the canonical quiet NaN
+    words[3] = 0xfff80000; // what 0/0 gives on x86: sign bit set
+    words[5] = 0x7ff40000; // a signalling payload
+    words[4] = 1;
+    const nans = [NaN, 0 / 0, bits[0], bits[1], bits[2]];
+    expect(new Set(nans.map((n) => hex({ n }))).size).toBe(1);
+    expect(new Set(nans.map((n) => canonicalJson({ n }))).size).toBe(1);
+    expect(hex(NaN)).not.toBe(hex('NaN'));
+    expect(hex(Infinity)).not.toBe(hex('Infinity'));
+    expect(hex(-Infinity)).not.toBe(hex('-Infinity'));
+    expect(hex(Infinity)).not.toBe(hex(-Infinity));
+    expect(canonicalJson([NaN, Infinity, -Infinity])).toBe('[NaN,Infinity,-Infinity]');
+    expect(canonicalJson(['NaN', 'Infinity'])).toBe('["NaN","Infinity"]');
+  });
+
+  it('tells undefined from null in arrays, Map keys and values and Set members', () => {
+    expect(hex([undefined])).not.toBe(hex([null]));
+    // eslint-disable-next-line no-sparse-arrays
+    expect(hex([, 1])).toBe(hex([undefined, 1])); // a hole reads as undefined
+    expect(hex(new Map([[undefined, 1]]))).not.toBe(hex(new Map([[null, 1]])));
+    expect(hex(new Map([[1, undefined]]))).not.toBe(hex(new Map([[1, null]])));
+    expect(hex(new Set([undefined]))).not.toBe(hex(new Set([null])));
+    expect(canonicalJson(new Map([[undefined, null]]))).not.toBe(canonicalJson(new Map([[null, undefined]])));
+    expect(canonicalJson(new Set([undefined]))).not.toBe(canonicalJson(new Set([null])));
+  });
+
+  it('tells Maps and Sets from objects that look like their encoding', () => {
+    expect(hex(new Map([['k', 1]]))).not.toBe(hex({ $map: [['k', 1]] }));
+    expect(canonicalJson(new Map([['k', 1]]))).not.toBe(canonicalJson({ $map: [['k', 1]] }));
+    expect(canonicalJson(new Set([1]))).not.toBe(canonicalJson({ $set: [1] }));
+    expect(canonicalJson(new Set(['Set[1]']))).not.toBe(canonicalJson(new Set([new Set([1])])));
+  });
+
+  it('hashes a Date by its time value and a typed array by its type and contents', () => {
+    expect(hex({ at: new Date(5) })).toBe(hex({ at: new Date(5) }));
+    expect(hex({ at: new Date(5) })).not.toBe(hex({ at: new Date(6) }));
+    expect(hex(new Date(5))).not.toBe(hex(5));
+    expect(hex(new Date(5))).not.toBe(hex({}));
+    expect(hex(new Date(NaN))).toBe(hex(new Date(NaN)));
+    expect(hex(new Uint8Array([1, 2]))).toBe(hex(new Uint8Array([1, 2])));
+    expect(hex(new Uint8Array([1, 2]))).not.toBe(hex(new Int8Array([1, 2])));
+    expect(hex(new Uint8Array([1, 2]))).not.toBe(hex([1, 2]));
+    expect(hex(new Uint8Array([1, 2]))).not.toBe(hex(new Uint8Array([2, 1])));
+    expect(canonicalJson({ at: new Date(5), b: new Float32Array([0.5]) })).toBe('{"at":Date(5),"b":Float32Array[0.5]}');
+    expect(hex(10n)).not.toBe(hex(10));
+    expect(hex(10n)).not.toBe(hex('10'));
+    expect(canonicalJson(10n)).toBe('10n');
+  });
+
+  it('tells an object without a prototype from a plain one', () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 });
+    expect(hex(bare)).not.toBe(hex({ a: 1 }));
+    expect(hex(bare)).toBe(hex(Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 })));
+    expect(canonicalJson(bare)).not.toBe(canonicalJson({ a: 1 }));
   });
 
   it('ignores keys whose value is undefined', () => {
@@ -183,9 +246,32 @@ describe('fingerprint', () => {
     expect(hex(0.1 + 0.2)).not.toBe(hex(0.3));
   });
 
-  it('rejects values that are not plain data', () => {
+  it('rejects values that are not plain data, naming their path and the fix', () => {
     expect(() => fingerprint({ f: () => 1 })).toThrow(TypeError);
     expect(() => canonicalJson({ f: () => 1 })).toThrow(TypeError);
+    expect(() => fingerprint({ nodes: { a: { f: function step() {} } } })).toThrow(/^state\.nodes\.a\.f is a function \(step\): .*store a name/);
+    expect(() => fingerprint({ s: [Symbol('x')] })).toThrow(/^state\.s\[0\] is a symbol \(x\)/);
+    class Counter {
+      #n = 0;
+      get n(): number {
+        return this.#n;
+      }
+    }
+    expect(() => fingerprint({ c: new Counter() })).toThrow(/^state\.c is an instance of class Counter, whose private fields/);
+    expect(() => fingerprint({ m: new Map([['k', { r: /x/ }]]) })).toThrow(/^state\.m\.get\("k"\)\.r is a RegExp/);
+    expect(() => fingerprint({ "odd key": new WeakMap() })).toThrow(/^state\["odd key"\] is a WeakMap/);
+    class Items extends Array {}
+    expect(() => fingerprint({ xs: new Items() })).toThrow(/^state\.xs is an instance of class Items/);
+  });
+
+  it('names the path of a cycle instead of overflowing the stack', () => {
+    const node: Record<string, unknown> = { id: 1 };
+    node.self = { up: node };
+    expect(() => fingerprint({ root: node })).toThrow(/^state\.root\.self\.up is state\.root again, a cycle/);
+    expect(() => canonicalJson({ root: node }, 'state')).toThrow(/^state\.root\.self\.up is state\.root again, a cycle/);
+    const list: unknown[] = [];
+    list.push(list);
+    expect(() => fingerprint(list)).toThrow(/^state\[0\] is state again/);
   });
 });
 
@@ -196,7 +282,7 @@ describe('canonicalJson', () => {
     );
   });
 
-  it('is JSON.stringify with sorted keys on JSON values', () => {
+  it('is JSON.stringify with sorted keys on JSON values (but for -0, which is not 0)', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
         expect(canonicalJson(v)).toBe(sortedJson(v));
@@ -205,8 +291,8 @@ describe('canonicalJson', () => {
     );
   });
 
-  it('encodes Sets and Maps with sorted elements', () => {
-    expect(canonicalJson(new Set([3, 1, 2]))).toBe('{"$set":[1,2,3]}');
-    expect(canonicalJson(new Map<unknown, unknown>([['b', 1], ['a', [2]]]))).toBe('{"$map":[["a",[2]],["b",1]]}');
+  it('encodes Sets and Maps with sorted elements, as tokens JSON cannot produce', () => {
+    expect(canonicalJson(new Set([3, 1, 2]))).toBe('Set[1,2,3]');
+    expect(canonicalJson(new Map<unknown, unknown>([['b', 1], ['a', [2]]]))).toBe('Map[["a",[2]],["b",1]]');
   });
 });
