@@ -30,7 +30,7 @@ export function checkedForChanges(id: number): boolean {
  * shares most of its values (often the very same objects) with its parent. So before the
  * search expands a state, {@link setParent} records the hash of every array element and
  * object entry in it; {@link fingerprintInto} then walks a successor alongside its parent and
- * takes the recorded hash wherever a value is the same (`===`) as the parent's at that place,
+ * takes the recorded hash wherever a value is the same (`===`, and -0 not 0) as the parent's at that place,
  * hashing only what changed. The result is exactly {@link import('./fingerprint.ts').fingerprintInto}'s
  * (tested), so the two may be mixed freely.
  *
@@ -293,7 +293,7 @@ export class SuccessorFingerprints {
     for (let i = 0; i < shared; i++) {
       const at = first + i;
       const e = v[i];
-      if (values[at] === e) continue;
+      if (values[at] === e && (e !== 0 || Object.is(values[at], e))) continue; // -0 is not 0
       this.hashAt(e, this.child[at]);
       a = (a + elementA(i, this.ra) - this.hashA[at]) | 0;
       b = (b + elementB(i, this.rb) - this.hashB[at]) | 0;
@@ -350,7 +350,7 @@ export class SuccessorFingerprints {
         continue;
       }
       const old = values[at];
-      if (old === value) {
+      if (old === value && (value !== 0 || Object.is(old, value))) {
         kept++;
         continue;
       }
