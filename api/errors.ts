@@ -1,22 +1,18 @@
-import { NondeterminismError, SpecError } from '../checker/errors.ts';
+import { NondeterminismError, SpecError } from '../checker/index.ts';
 
-/** Exit codes of every command: the CLI contract. */
-export const ExitCode = {
-  pass: 0,
-  violation: 1,
-  badInput: 2,
-  incomplete: 3,
-} as const;
-
-/** Bad input: a usage error, a spec that fails to load, a malformed file. Exit 2. */
+/** Bad input: a usage error, a spec that fails to load, a malformed file. The CLI exits 2. */
 export class BadInputError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Where it was raised, when that was in another thread (for --debug). */
+    readonly debugStack?: string,
+  ) {
     super(message);
     this.name = 'BadInputError';
   }
 }
 
-/** Thrown by a spec during a check; the file it came from is attached by the command. */
+/** The spec threw (or was nondeterministic) during a check; `specPath` is the file it came from. */
 export class SpecFailure extends Error {
   constructor(
     readonly specPath: string,
@@ -24,14 +20,19 @@ export class SpecFailure extends Error {
     /** The path to the failing state, rendered, when known. */
     readonly trace?: string,
   ) {
-    super(error.message);
+    super('');
     this.name = 'SpecFailure';
+    this.message = describeFailure(this);
   }
 }
 
-/** The one place errors become exit codes. */
-export function exitCodeFor(error: unknown): number {
-  if (error instanceof BadInputError || error instanceof SpecFailure) return ExitCode.badInput;
-  if (error instanceof SpecError || error instanceof NondeterminismError) return ExitCode.badInput;
-  return ExitCode.badInput;
+/** One line (or a few, with the trace) saying what went wrong and how to fix it. */
+export function describeFailure(error: SpecFailure): string {
+  const cause = error.error;
+  if (cause instanceof NondeterminismError || cause.name === 'NondeterminismError') return `${error.specPath}: ${cause.message}`;
+  const spec = cause as SpecError;
+  const where =
+    spec.phase === 'next' ? `next() on action "${spec.actionLabel}"` : spec.phase === 'invariant' ? `invariant ${spec.property}` : `${spec.phase}()`;
+  const line = `${error.specPath}: the spec threw in ${where}: ${cause.message} (fix the spec; --debug shows the stack)`;
+  return error.trace ? `${line}\nthe state it threw on, and how it was reached:\n${error.trace}` : line;
 }

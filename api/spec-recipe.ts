@@ -1,41 +1,38 @@
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { ModelRecipe } from '../checker/index.ts';
-import type { Model, Params } from '../specs/index.ts';
-import { applyEnvironment, type EnvironmentOptions } from './environment-flags.ts';
-import { modelOf, type SpecModule } from './load-spec.ts';
+import type { Environment, Model, Params } from '../specs/index.ts';
+import { applyEnvironment } from './environment.ts';
+import { loadSpec, modelOf } from './load-spec.ts';
 
-/**
- * The model `faultline check` explores (before coverage instrumentation): the spec's model or
- * factory result for `params`, with the environment flags in `options` applied. `check` and its
- * worker threads both build it here, so that they cannot drift apart.
- */
-export function checkModel(spec: SpecModule, params: Params, options: EnvironmentOptions): Model<unknown, unknown> {
-  return applyEnvironment(modelOf(spec, params), options, spec.file);
-}
-
-/** What a worker thread needs to build the model `faultline check` built. */
-export interface WorkerModelArgs {
+/** What a worker thread needs to build the model a check of a spec file explores. */
+export interface SpecRecipeArgs {
   /** The spec file, absolute. */
   specFile: string;
   params: Params;
-  /** The command's options (plain data); {@link checkModel} reads what it needs. */
-  options: EnvironmentOptions;
+  environment: Partial<Environment>;
 }
+
+/** Recipes of models loaded from spec files, so that `check(model, { workers })` can rebuild them in threads. */
+const recipes = new WeakMap<object, ModelRecipe>();
 
 /**
- * Builds, in a worker thread, the model `check` built in the main thread. The spec module is
- * imported afresh (its module state is the worker's own) but not syntax-checked again: the main
- * thread's `importSpec` did that, and esbuild would cost each worker a process.
+ * The model of a spec file for `params` with `environment` applied: what `check` explores
+ * and what its worker threads rebuild, here, so that the two cannot drift apart.
  */
-export async function workerModel(args: WorkerModelArgs): Promise<Model<unknown, unknown>> {
-  const exports = (await import(pathToFileURL(args.specFile).href)) as Record<string, unknown>;
-  const spec: SpecModule = { file: args.specFile, absolute: args.specFile, exports };
-  return checkModel(spec, args.params, args.options);
+export async function specModel(args: SpecRecipeArgs): Promise<Model<unknown, unknown>> {
+  const spec = await loadSpec(args.specFile);
+  const model = applyEnvironment(modelOf(spec, args.params), args.environment, args.specFile);
+  recipes.set(model, specRecipe(args.specFile, args.params, args.environment));
+  return model;
 }
 
-/** The recipe a parallel search posts to its workers so that they call {@link workerModel}. */
-export function workerModelRecipe(specFile: string, params: Params, options: EnvironmentOptions): ModelRecipe {
-  const args: WorkerModelArgs = { specFile: path.resolve(specFile), params, options: structuredClone(options) };
-  return { moduleUrl: import.meta.url, exportName: workerModel.name, args };
+/** The recipe a parallel search posts to its workers so that they call {@link specModel}. */
+export function specRecipe(specFile: string, params: Params, environment: Partial<Environment>): ModelRecipe {
+  const args: SpecRecipeArgs = { specFile: path.resolve(specFile), params, environment: structuredClone(environment) };
+  return { moduleUrl: import.meta.url, exportName: specModel.name, args };
+}
+
+/** The recipe of a model loaded from a spec file, if it was. */
+export function recipeOf(model: object): ModelRecipe | undefined {
+  return recipes.get(model);
 }

@@ -44,6 +44,15 @@ export class CheckerBuilder<S, A> {
     return this;
   }
 
+  /**
+   * Stop when element 0 of `stop` becomes non-zero (set from another thread, e.g. on SIGINT):
+   * the result is then `incomplete` (`interrupted`). See {@link SearchOptions.stop}.
+   */
+  stopOn(stop: Int32Array): this {
+    this.options.stop = stop;
+    return this;
+  }
+
   /** The options configured so far. */
   searchOptions(): SearchOptions {
     return { ...this.options };

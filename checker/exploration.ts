@@ -1,6 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { canonicalJson, describeAction, type Model } from '../specs/index.ts';
 import { inputChanged, SpecError } from './errors.ts';
+import { initialStates, iterableOrThrow } from './initial-states.ts';
 import type { Fingerprint } from './fingerprint.ts';
 import type { SearchOptions } from './options.ts';
 import { rebuildPath } from './path.ts';
@@ -47,18 +48,14 @@ export class Exploration<S, A> {
 
   /** The model's initial states, each with its index. */
   initialStates(): S[] {
-    try {
-      return Array.from(this.model.init());
-    } catch (error) {
-      throw new SpecError('init', error);
-    }
+    return initialStates(this.model);
   }
 
   /** Enabled actions of a logged state, materialised so their indices are stable. */
   actionsOf(state: S, id: number): A[] {
     try {
       const actions = this.model.actions(state);
-      return Array.isArray(actions) ? actions : Array.from(actions);
+      return Array.isArray(actions) ? actions : Array.from(iterableOrThrow(actions, 'actions'));
     } catch (error) {
       throw this.locate(new SpecError('actions', error), id);
     }
@@ -183,6 +180,7 @@ export class Exploration<S, A> {
 
   /** Checks the state-count, time and progress bounds; true when the search must stop. */
   mustStop(queue: number): boolean {
+    if (this.options.stop) publishCounts(this.options.stop, this.distinct, this.generated, this.depth);
     const max = this.options.maxStates;
     if (max !== undefined && this.distinct >= max) {
       this.incomplete = 'max-states';
@@ -200,7 +198,6 @@ export class Exploration<S, A> {
         this.incomplete = 'interrupted';
         return true;
       }
-      publishCounts(stop, this.distinct, this.generated, this.depth);
     }
     if (now >= this.nextHeapCheck) {
       this.nextHeapCheck = now + 200;

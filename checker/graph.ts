@@ -1,4 +1,4 @@
-import { describeAction, type Model } from '../specs/index.ts';
+import { describeAction, type Fairness, type Model } from '../specs/index.ts';
 import { SpecError } from './errors.ts';
 import { fingerprintInto, type Fingerprint } from './fingerprint.ts';
 import { replayPath, type Path } from './path.ts';
@@ -9,27 +9,15 @@ import type { IncompleteReason, SearchStats } from './result.ts';
  * action of that class must eventually be taken. Actions of no class (faults, environment
  * choices) are never forced.
  */
-export interface Fairness<A> {
-  /** The weak-fairness class of an enabled action, or undefined when it is never forced. */
-  fair(action: A): string | undefined;
-  /** The class a taken action discharges when it is not its own (dropping a message discharges its delivery). */
-  fulfils?(action: A): string | undefined;
-  /** The node whose class this is, when classes belong to nodes (a crashed node's classes lapse). */
-  owner?(action: A): string | undefined;
-}
+export type { Fairness };
 
 /** Weak fairness of the whole next-state relation (TLA+'s WF_vars(Next)): a model that can step, steps. */
 export const WEAK_FAIRNESS_OF_NEXT: Fairness<unknown> = { fair: () => 'next' };
 
-/** What the graph builder reads from a model besides the kernel, when it is there. */
-interface FairModel<A> {
-  fairness?: Fairness<A>;
-  faultKind?(action: A): string | undefined;
-}
 
 /** The fairness a model declares (a `fairness` member), else weak fairness of next. */
 export function fairnessOf<S, A>(model: Model<S, A>): Fairness<A> {
-  return (model as FairModel<A>).fairness ?? (WEAK_FAIRNESS_OF_NEXT as Fairness<A>);
+  return model.fairness ?? (WEAK_FAIRNESS_OF_NEXT as Fairness<A>);
 }
 
 /** A state's expansion status: expanded. */
@@ -300,7 +288,7 @@ export function buildGraph<S, A>(model: Model<S, A>, options: GraphOptions<S, A>
   const deadline = options.timeoutSeconds === undefined ? Infinity : started + options.timeoutSeconds * 1000;
   const maxStates = options.maxStates ?? Infinity;
   const fairness = fairnessOf(model);
-  const faultKind = (model as FairModel<A>).faultKind?.bind(model);
+  const faultKind = model.faultKind?.bind(model);
   const index = new FingerprintIndex();
   const classIds = new Map<string, number>();
   const classes: string[] = [];

@@ -326,7 +326,7 @@ export interface LivenessOptions {
 
 /** The liveness properties a model declares (a `liveness` member: the actor DSL's, or a kernel model's). */
 export function livenessOf<S, A>(model: Model<S, A>): Record<string, LivenessProperty<S>> {
-  return (model as { liveness?: Record<string, LivenessProperty<S>> }).liveness ?? {};
+  return model.liveness ?? {};
 }
 
 /**

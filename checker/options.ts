@@ -25,4 +25,12 @@ export interface SearchOptions {
    * and count the fingerprint collisions that the fingerprinted search would have suffered.
    */
   exact?: boolean;
+  /**
+   * Stop requests from outside the search thread: when element 0 becomes non-zero the search
+   * stops at its next state with the result `incomplete` (`interrupted`). With 4 elements the
+   * search also publishes its distinct, generated and depth counts in elements 1–3.
+   */
+  stop?: Int32Array;
+  /** Stop (`incomplete`, `memory`) once the V8 heap is this full, as a fraction of its limit (default 0.9). */
+  heapLimitRatio?: number;
 }

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { initialStates } from './initial-states.ts';
 import { injectsFaults, type Model } from '../specs/index.ts';
 import { SpecError } from './errors.ts';
 import { fingerprintInto, type Fingerprint } from './fingerprint.ts';
@@ -196,7 +197,7 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions = {}): C
     let entry = models.get(key);
     if (!entry) {
       const m = env ? (model as Configurable<S, A>).configure({ environment: env }) : model;
-      entry = { model: m, inits: call('init', () => Array.from(m.init())), invariants: Object.entries(m.invariants ?? {}) };
+      entry = { model: m, inits: initialStates(m), invariants: Object.entries(m.invariants ?? {}) };
       models.set(key, entry);
     }
     return entry;

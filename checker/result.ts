@@ -33,7 +33,7 @@ export interface Violation<S, A> {
  * Why a search did not cover the state space: a bound stopped it, or (`random`) it sampled
  * walks and found no violation, which proves nothing.
  */
-export type IncompleteReason = 'max-depth' | 'max-states' | 'timeout' | 'random';
+export type IncompleteReason = 'max-depth' | 'max-states' | 'timeout' | 'random' | 'memory' | 'interrupted' | 'stuck';
 
 /** How a random search ran, and how to replay its counterexample. */
 export interface RandomRun {

@@ -1,25 +1,11 @@
-import { canonicalJson, type Model } from '../specs/index.ts';
+import { canonicalJson, type ConsensusView, type Model } from '../specs/index.ts';
 import { AT_BOUND, buildGraph, type StateGraph } from './graph.ts';
 import { findLasso, type LassoReason } from './liveness.ts';
 import type { Path } from './path.ts';
 import type { IncompleteReason, SearchStats } from './result.ts';
 
-/**
- * What the valency explorer reads of a consensus protocol (the actor DSL compiles a
- * protocol's `consensus` declaration to this): per state, each node's decision and input.
- */
-export interface ConsensusSpec<S, A> {
-  nodes: string[];
-  /** The value `node` decided in `state`, or undefined. */
-  decision(state: S, node: string): unknown;
-  /** The input of `node` in `state`, once it has one. */
-  input?(state: S, node: string): unknown;
-  crashed(state: S, node: string): boolean;
-  /** The node whose step an action is (a crash is the crashed node's). */
-  actor(action: A): string | undefined;
-  /** The protocol reads clocks: a crashed node differs from a slow one (timeouts). */
-  timed: boolean;
-}
+/** What the valency explorer reads of a consensus protocol: the kernel's consensus declaration. */
+export type ConsensusSpec<S, A> = ConsensusView<S, A>;
 
 /** A set of decision values as a bit mask over {@link FlpReport.values}. */
 export type Valency = number;

@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { BadInputError, exitCodeFor, ExitCode, SpecFailure } from './errors.ts';
+import { terminalText } from './terminal-text.ts';
 import { buildProgram } from './program.ts';
 
 /** Runs the CLI on `argv` and returns the exit code; errors become one clear line. */
@@ -20,23 +21,16 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? ExitCode.pass : ExitCode.badInput;
     }
     const debug = argv.includes('--debug');
-    process.stderr.write(describeError(error) + '\n');
-    if (debug && error instanceof Error) process.stderr.write((error instanceof SpecFailure ? error.error.stack : error.stack) + '\n');
+    process.stderr.write(terminalText(describeError(error)) + '\n');
+    if (debug && error instanceof Error) {
+      process.stderr.write((error instanceof SpecFailure ? error.error.stack : error instanceof BadInputError && error.debugStack ? error.debugStack : error.stack) + '\n');
+    }
     return exitCodeFor(error);
   }
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof BadInputError) return `faultline: ${error.message}`;
-  if (error instanceof SpecFailure) {
-    const cause = error.error;
-    if (cause.name === 'NondeterminismError') return `faultline: ${error.specPath}: ${cause.message}`;
-    const spec = cause as import('../checker/index.ts').SpecError;
-    const where =
-      spec.phase === 'next' ? `next() on action "${spec.actionLabel}"` : spec.phase === 'invariant' ? `invariant ${spec.property}` : `${spec.phase}()`;
-    const line = `faultline: ${error.specPath}: the spec threw in ${where}: ${cause.message} (fix the spec; --debug shows the stack)`;
-    return error.trace ? `${line}\nthe state it threw on, and how it was reached:\n${error.trace}` : line;
-  }
+  if (error instanceof BadInputError || error instanceof SpecFailure) return `faultline: ${error.message}`;
   const message = error instanceof Error ? error.message : String(error);
   return `faultline: internal error: ${message} (please report it; --debug shows the stack)`;
 }

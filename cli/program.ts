@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { check } from './commands/check.ts';
 import { lint } from './commands/lint.ts';
@@ -17,8 +16,8 @@ function positiveInt(flag: string) {
 }
 
 /** `--workers`: a count, or `auto` for the machine's cores (as TLC's `-workers auto`). */
-function workerCount(raw: string): number {
-  if (raw === 'auto') return availableParallelism();
+function workerCount(raw: string): number | 'auto' {
+  if (raw === 'auto') return 'auto';
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`--workers takes a whole number of at least 1 or "auto", got "${raw}"`);
   return n;
@@ -114,6 +113,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description('re-execute a trace file against the current spec (exit 1: still fails, 0: fixed)')
     .argument('<trace>', 'a trace file (.json) from check --out or check --json')
     .option('--json', 'print one JSON object on stdout')
+    .option('--allow-spec-outside', "run the trace's spec even when it lies outside this project and the trace's folder")
     .action(async (trace: string, options) => setExitCode(await replay(trace, options)));
 
   program
@@ -124,6 +124,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('-o, --output <file>', 'write the report to this file instead of stdout')
     .option('--state-graph', "with --format dot: the small model's whole state graph, the trace's path highlighted")
     .option('--max-states <n>', 'with --state-graph: the most states drawn (default 500)', positiveInt('--max-states'))
+    .option('--allow-spec-outside', "with --state-graph: run the trace's spec even when it lies outside this project and the trace's folder")
     .action(async (trace: string, options) => setExitCode(await report(trace, options)));
 
   environmentFlags(

@@ -1,4 +1,4 @@
-import { canonicalJson, describeAction, type Model } from '../specs/index.ts';
+import { canonicalJson, describeAction, type LivenessProperty, type Model } from '../specs/index.ts';
 import type { Path } from '../checker/index.ts';
 import type { Trace } from './trace.ts';
 
@@ -17,11 +17,14 @@ export type ReplayOutcome<S, A> =
  * recorded states are not required to match, only the steps to still apply.
  */
 export function replayTrace<S, A>(model: Model<S, A>, trace: Trace): ReplayOutcome<S, A> {
-  const property = model.invariants?.[trace.property.name];
-  if (!property) {
-    const known = Object.keys(model.invariants ?? {}).join(', ') || 'none';
-    return { kind: 'diverged', step: 0, reason: `the spec has no property "${trace.property.name}" (it has: ${known})` };
+  const liveness = trace.property.kind === 'liveness' ? model.liveness?.[trace.property.name] : undefined;
+  const invariant = model.invariants?.[trace.property.name];
+  if (!liveness && (!invariant || trace.property.kind === 'liveness')) {
+    const known = [...Object.keys(model.invariants ?? {}), ...Object.keys(model.liveness ?? {})].join(', ') || 'none';
+    return { kind: 'diverged', step: 0, reason: `the spec has no ${trace.property.kind} property "${trace.property.name}" (it has: ${known})` };
   }
+  if (liveness && !trace.loop) return { kind: 'diverged', step: 0, reason: 'a liveness trace needs its loop (the trace has no "loop")' };
+  const holds = (state: S): boolean => (invariant && !liveness ? invariant(state) : true);
   const inits = Array.from(model.init());
   const recorded = canonicalJson(trace.initial.state);
   let initIndex = inits.findIndex((s) => canonicalJson(s) === recorded);
@@ -31,12 +34,12 @@ export function replayTrace<S, A>(model: Model<S, A>, trace: Trace): ReplayOutco
   }
   let state = inits[initIndex];
   const path: Path<S, A> = { initIndex, states: [state], actions: [], actionIndices: [] };
-  if (!property(state)) return { kind: 'reproduced', path };
+  if (!holds(state)) return { kind: 'reproduced', path };
   for (let i = 0; i < trace.steps.length; i++) {
     const step = trace.steps[i];
     const actions = Array.from(model.actions(state));
     const labels = actions.map((a) => describeAction(model, a));
-    let index = labels[step.index] === step.label ? step.index : labels.indexOf(step.label);
+    const index = labels[step.index] === step.label ? step.index : labels.indexOf(step.label);
     if (index < 0) {
       return { kind: 'diverged', step: i + 1, reason: `step ${i + 1} (${step.label}) no longer applies: no such action is enabled` };
     }
@@ -48,7 +51,29 @@ export function replayTrace<S, A>(model: Model<S, A>, trace: Trace): ReplayOutco
     path.states.push(state);
     path.actions.push(actions[index]);
     path.actionIndices.push(index);
-    if (!property(state)) return { kind: 'reproduced', path };
+    if (!holds(state)) return { kind: 'reproduced', path };
   }
+  if (liveness && trace.loop) return lassoStillFails(model, liveness, path, trace.loop.start);
   return { kind: 'fixed', path };
+}
+
+/**
+ * A replayed lasso still shows the liveness violation when its loop closes (the state after
+ * the last step is the state where the loop starts, or the run stays in its last state) and
+ * the goal holds nowhere on the run from the trigger on (`eventually`: anywhere). Fairness of
+ * the loop is the checker's to establish; replay confirms the run exists and avoids the goal.
+ */
+function lassoStillFails<S, A>(model: Model<S, A>, property: LivenessProperty<S>, path: Path<S, A>, loopStart: number): ReplayOutcome<S, A> {
+  const states = path.states;
+  if (loopStart < 0 || loopStart > states.length - 1) return { kind: 'diverged', step: 0, reason: `the trace's loop starts at step ${loopStart}, past its end` };
+  if (loopStart < states.length - 1 && canonicalJson(states[loopStart]) !== canonicalJson(states[states.length - 1])) {
+    return { kind: 'fixed', path };
+  }
+  // The first index from which the goal never holds again; the loop must lie after it.
+  let clear = states.length;
+  while (clear > 0 && !property.goal(states[clear - 1])) clear--;
+  if (clear > loopStart || clear === states.length) return { kind: 'fixed', path };
+  if (property.kind === 'eventually' ? clear !== 0 : !states.slice(clear).some((s) => property.trigger(s))) return { kind: 'fixed', path };
+  void model;
+  return { kind: 'reproduced', path };
 }

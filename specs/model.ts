@@ -1,3 +1,5 @@
+import type { ConsensusView, LivenessProperty } from './actor/liveness.ts';
+
 /**
  * The kernel every spec compiles to (after Stateright's `Model`, TLA+'s Init/Next).
  *
@@ -28,6 +30,27 @@ export interface Model<S, A> {
    * invariant must hold of a state iff it holds of its representative.
    */
   representative?(state: S): S;
+  /**
+   * Liveness properties, checked under {@link Model.fairness} once every safety property
+   * passed: `eventually(goal)` and `leadsTo(p, q)`. Counterexamples are lassos.
+   */
+  liveness?: Record<string, LivenessProperty<S>>;
+  /** Weak fairness of the model's actions (default: weak fairness of the whole next-state relation). */
+  fairness?: Fairness<A>;
+  /** Which injected fault an action is, if any: traces count faults and `minimize: 'faults'` minimises them. */
+  faultKind?(action: A): FaultKind | undefined;
+  /** A consensus protocol's decisions, for the FLP walk-through (`faultline flp`). */
+  consensus?: ConsensusView<S, A>;
+}
+
+/** Weak fairness of a model's actions: which enabled actions a fair run must eventually take. */
+export interface Fairness<A> {
+  /** The weak-fairness class of an enabled action, or undefined when it is never forced. */
+  fair(action: A): string | undefined;
+  /** The class a taken action discharges when it is not its own (dropping a message discharges its delivery). */
+  fulfils?(action: A): string | undefined;
+  /** The node whose class this is, when classes belong to nodes (a crashed node's classes lapse). */
+  owner?(action: A): string | undefined;
 }
 
 /** Parameters a spec factory receives from `--param key=value` (like TLA+ CONSTANTS). */
@@ -55,7 +78,7 @@ export interface InjectsFaults<A> {
 
 /** True when the model says which of its actions are faults. */
 export function injectsFaults<S, A>(model: Model<S, A>): model is Model<S, A> & InjectsFaults<A> {
-  return typeof (model as Partial<InjectsFaults<A>>).faultKind === 'function';
+  return typeof model.faultKind === 'function';
 }
 
 /** True when `value` has the shape of a {@link Model}. */

@@ -7,6 +7,8 @@ import { replayPath, type Path } from '../path.ts';
 import type { CheckResult, IncompleteReason } from '../result.ts';
 import { GrowthCoordinator, SharedVisitedSet } from '../shared-visited-set.ts';
 import { planTransfers } from './balance.ts';
+import { startThread } from './start-thread.ts';
+import { initialStates } from '../initial-states.ts';
 import {
   Control,
   controlWords,
@@ -30,8 +32,8 @@ export interface ParallelSearchOptions extends SearchOptions {
   initialCapacity?: number;
 }
 
-const BOOTSTRAP = new URL('./ts-worker.mjs', import.meta.url);
-const ENTRY = new URL('./worker.ts', import.meta.url).href;
+/** The worker's entry: worker.ts from sources, worker.js in the built package. */
+const ENTRY = new URL(`./worker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url);
 
 /**
  * Breadth-first search on worker threads, level-synchronous so that the first violations found
@@ -56,12 +58,7 @@ export async function parallelBfs<S, A>(model: Model<S, A>, recipe: ModelRecipe,
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
   if (options.exact) throw new RangeError('exact (full-state) comparison runs only in the single-threaded search');
   // The initial states here too: a throwing init() fails exactly as in bfs(), before any thread starts.
-  let inits: S[];
-  try {
-    inits = Array.from(model.init());
-  } catch (error) {
-    throw new SpecError('init', error);
-  }
+  const inits = initialStates(model);
   const run = new ParallelRun(model, recipe, probeModel(model, inits), options, workers);
   try {
     return await run.search();
@@ -121,7 +118,7 @@ class ParallelRun<S, A> {
       const table = new MessageChannel();
       this.tablePorts.push(table.port1);
       const setup: WorkerSetup = {
-        entry: ENTRY,
+        entry: ENTRY.href,
         recipe,
         probe,
         index: w,
@@ -134,7 +131,7 @@ class ParallelRun<S, A> {
         ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
       };
       const transfer = [table.port2, ...peers[w].filter((p): p is MessagePort => p !== undefined)];
-      const thread = new Worker(BOOTSTRAP, { workerData: setup, transferList: transfer });
+      const thread = startThread(ENTRY, { workerData: setup as unknown as Record<string, unknown>, transferList: transfer });
       this.pending.push([]);
       this.threads.push(thread);
       thread.on('message', (report: Report) => this.receive(w, report));

@@ -1,20 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { checker, livenessOf, minimizeFaults, modelOfResult, NondeterminismError, SpecError, type CheckResult, type Progress } from '../../checker/index.ts';
-import { renderCoverage, withCoverage } from '../../checker/coverage.ts';
-import { lintBeforeCheck } from './lint.ts';
-import { describeFaults, faultLabels, renderMarkdown, renderText, serializeTrace, traceOf, traceOfPath, type Trace } from '../../counterexamples/index.ts';
-import { BadInputError, ExitCode, SpecFailure } from '../errors.ts';
-import { encodeEnvironment, isActorModel } from '../../specs/index.ts';
-import { specHash } from './replay.ts';
-import { withLiveness } from './flp.ts';
-import { importSpec } from '../load-spec.ts';
-import { formatParams, parseParams } from '../params.ts';
-import type { EnvironmentOptions } from '../environment-flags.ts';
-import { checkModel, workerModelRecipe } from '../worker-model.ts';
+import { renderCoverage } from '../../checker/coverage.ts';
+import { checkInThread, ThreadError } from '../../api/check-in-thread.ts';
+import { describeFaults } from '../../counterexamples/index.ts';
+import { BadInputError, render, validateOutDir, writeTraces, type CheckReport, type Progress } from '../../api/index.ts';
+import { parseParams, formatParams } from '../../api/params.ts';
+import { resolveSpecFile } from '../../api/load-spec.ts';
+import { environmentOverrides, type EnvironmentOptions } from '../environment-flags.ts';
+import { ExitCode } from '../errors.ts';
+import { terminalText } from '../terminal-text.ts';
 
 /** Options of `faultline check`. */
-export interface CheckOptions extends EnvironmentOptions {
+export interface CheckCommandOptions extends EnvironmentOptions {
   param: string[];
   strategy: string;
   maxDepth?: number;
@@ -22,26 +17,19 @@ export interface CheckOptions extends EnvironmentOptions {
   timeout?: number;
   json?: boolean;
   progress?: boolean;
-  /** `faults`: among violations, report one with the fewest faults, then the fewest steps. */
   minimize?: string;
-  /** Random walks: fast-check's seed, the number of walks, swarm environments. */
   seed?: number;
   runs?: number;
   swarm?: boolean;
-  /** Write each violation's trace (.json) and report (.md) into this directory. */
   out?: string;
-  /** False with --no-lint: skip the lint that refuses specs with errors. */
+  /** False with --no-lint. */
   lint?: boolean;
-  /** Report what the search reached (handlers, messages, faults, properties) and what it never did. */
   coverage?: boolean;
-  /** Compare full states instead of fingerprints, and count fingerprint collisions. */
   exact?: boolean;
-  /** BFS on this many worker threads sharing one visited set. */
-  workers?: number;
+  workers?: number | 'auto';
 }
 
 const STRATEGIES = ['bfs', 'dfs', 'random'] as const;
-type Strategy = (typeof STRATEGIES)[number];
 
 function count(n: number): string {
   return n.toLocaleString('en-US');
@@ -52,115 +40,98 @@ function progressLine(p: Progress): string {
   return `… ${count(p.distinctStates)} distinct, ${count(p.generatedStates)} generated, ${count(rate)} states/s, depth ${p.depth}, queue ${count(p.queue)}`;
 }
 
-/** `faultline check <spec>`: explores the spec exhaustively and reports the verdict. */
-export async function check(specFile: string, options: CheckOptions): Promise<number> {
+/** `faultline check <spec>`: checks the spec (in a supervised thread) and prints the verdict. */
+export async function check(specFile: string, options: CheckCommandOptions): Promise<number> {
   if (!(STRATEGIES as readonly string[]).includes(options.strategy)) {
     throw new BadInputError(`--strategy ${options.strategy}: unknown strategy (use one of: ${STRATEGIES.join(', ')})`);
   }
-  const strategy = options.strategy as Strategy;
-  if (options.minimize !== undefined && options.minimize !== 'faults') {
-    throw new BadInputError(`--minimize ${options.minimize}: unknown objective (use: --minimize faults)`);
-  }
-  if (options.minimize && strategy !== 'bfs') throw new BadInputError('--minimize faults needs --strategy bfs');
+  if (options.minimize !== undefined && options.minimize !== 'faults') throw new BadInputError(`--minimize ${options.minimize}: unknown objective (use: --minimize faults)`);
+  if (options.minimize && options.strategy !== 'bfs') throw new BadInputError('--minimize faults needs --strategy bfs');
+  if (options.exact && options.strategy === 'random') throw new BadInputError('--exact needs an exhaustive search (--strategy bfs or dfs)');
   const params = parseParams(options.param);
-  const spec = await importSpec(specFile);
-  const linted = options.lint === false ? undefined : await lintBeforeCheck(specFile);
-  const model = checkModel(spec, params, options);
-  const covered = options.coverage ? withCoverage(model, { messageTypes: linted?.protocols.flatMap((p) => p.messageTypes ?? []) }) : undefined;
-  const explored = covered?.model ?? model;
+  // A problem with --out is found now, not after the search.
+  if (options.out) validateOutDir(options.out, [resolveSpecFile(specFile)]);
 
-  const builder = checker(explored);
-  if (options.maxDepth !== undefined) builder.maxDepth(options.maxDepth);
-  if (options.maxStates !== undefined) builder.maxStates(options.maxStates);
-  if (options.timeout !== undefined) builder.timeout(options.timeout);
-  if (options.exact) {
-    if (strategy === 'random') throw new BadInputError('--exact needs an exhaustive search (--strategy bfs or dfs)');
-    builder.exact();
-  }
   const tty = process.stderr.isTTY === true;
-  if (options.progress || tty) {
-    builder.progress((p) => process.stderr.write(tty ? `\r${progressLine(p)}\x1b[K` : `${progressLine(p)}\n`));
-  }
-
-  const threads = workersOf(options, strategy, model);
-
-  let result: CheckResult<unknown, unknown>;
+  const showProgress = options.progress || tty;
+  const run = checkInThread(
+    specFile,
+    {
+      strategy: options.strategy as 'bfs' | 'dfs' | 'random',
+      params,
+      environment: environmentOverrides(options),
+      ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
+      ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
+      ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.runs !== undefined ? { runs: options.runs } : {}),
+      ...(options.swarm ? { swarm: true } : {}),
+      ...(options.minimize ? { minimize: 'faults' as const } : {}),
+      ...(options.coverage ? { coverage: true } : {}),
+      ...(options.exact ? { exact: true } : {}),
+      ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      lint: options.lint !== false,
+    },
+    showProgress ? (p) => process.stderr.write(tty ? `\r${progressLine(p)}\x1b[K` : `${progressLine(p)}\n`) : undefined,
+  );
+  // Ctrl-C: the search stops and reports what it found so far; a second Ctrl-C stops at once.
+  let interrupts = 0;
+  const onSigint = (): void => {
+    if (interrupts++ === 0) run.interrupt();
+    else run.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let report: CheckReport;
   try {
-    if (options.minimize === 'faults') result = minimizeFaults(explored, builder.searchOptions());
-    else if (strategy === 'random') result = builder.random({ seed: options.seed, runs: options.runs, swarm: options.swarm });
-    else if (threads.count > 1) result = await builder.parallelBfs(workerModelRecipe(specFile, params, options), threads.count);
-    else result = strategy === 'bfs' ? builder.bfs() : builder.dfs();
+    report = await run.report;
   } catch (error) {
-    if (error instanceof NondeterminismError) throw new SpecFailure(specFile, error);
-    if (error instanceof SpecError) {
-      const trace = error.path && renderText(traceOfPath(model, error.path, { name: error.phase, kind: 'error' }, { specPath: specFile, params, strategy }));
-      throw new SpecFailure(specFile, error, trace);
-    }
+    if (error instanceof ThreadError && error.known) throw new BadInputError(error.message.replace(/^faultline: /, ''), error.threadStack);
     throw error;
   } finally {
+    process.off('SIGINT', onSigint);
     if (tty) process.stderr.write('\r\x1b[K');
   }
-  result = withLiveness(result, model, options);
-  // Under swarm, a violation belongs to the environment of the walk that found it.
-  const traced = modelOfResult(model, result);
-  const run = result.random;
 
-  const origin = {
-    specPath: specFile,
-    specSha256: specHash(spec.absolute),
-    params,
-    strategy,
-    ...(isActorModel(traced) ? { environment: encodeEnvironment(traced.environment) } : {}),
-    ...(run ? { random: { seed: run.seed, ...(run.path ? { path: run.path } : {}) } } : {}),
-  };
-  const coverage = covered?.report();
-  const traces = result.violations.map((v) => traceOf(traced, v, origin));
-  const needs = result.violations.map((v) => faultLabels(traced, v.path.actions));
-  const coverageText = coverage && renderCoverage(coverage, result.verdict === 'pass' ? undefined : result.verdict);
-  if (options.out) writeTraces(options.out, specFile, traces, coverageText);
+  const coverageText = report.coverage && renderCoverage(report.coverage, report.result === 'pass' ? undefined : report.result);
+  const written: string[] = [];
+  let writeError: string | undefined;
+  if (options.out && report.violations.length > 0) {
+    try {
+      written.push(...writeTraces(options.out, report, { ...(coverageText ? { coverage: coverageText } : {}), inputs: [resolveSpecFile(specFile)] }));
+    } catch (error) {
+      // The verdict is printed whatever happens to the files.
+      writeError = `faultline: could not write the traces into ${options.out}: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
   if (options.json) {
-    const workers = options.workers !== undefined ? { workers: threads.count } : {};
-    process.stdout.write(JSON.stringify({ ...jsonResult(result, traces), ...(coverage ? { coverage } : {}), ...workers }) + '\n');
+    const { spec: _spec, warnings, collisionProbability: _c, ...json } = report;
+    const strip = { ...json, violations: json.violations.map(({ needs: _n, ...v }) => v), ...(warnings.length > 0 ? { warnings } : {}) };
+    process.stdout.write(JSON.stringify(strip) + '\n');
   } else {
     const header = [
       `faultline check ${specFile}`,
-      `  spec      ${model.name}`,
+      `  spec      ${report.spec.name}`,
       `  params    ${formatParams(params)}`,
-      `  strategy  ${strategy}`,
-      ...(options.workers !== undefined ? [`  workers   ${threads.count}${threads.note ? ` (${threads.note})` : ''}`] : []),
-      ...(isActorModel(model) ? [`  network   ${model.describeEnvironment()}`] : []),
-      ...(run ? [`  random    ${randomLine(run)}`] : []),
+      `  strategy  ${options.strategy}`,
+      ...(report.workers !== undefined ? [`  workers   ${report.workers}`] : []),
+      ...(report.spec.environment ? [`  network   ${report.spec.environment}`] : []),
+      ...(report.random ? [`  random    ${randomLine(report.random)}`] : []),
       '',
     ];
-    process.stdout.write(header.join('\n') + '\n' + humanResult(result, traces, needs) + '\n' + (coverageText ? `\n${coverageText}\n` : ''));
+    const notes = report.warnings.map((w) => `note: ${w}`);
+    const wrote = written.filter((f) => f.endsWith('.json')).map((f) => `wrote ${f}`);
+    process.stdout.write(
+      terminalText(header.join('\n') + '\n' + [...notes, ...(notes.length ? [''] : [])].join('\n') + humanResult(report) + '\n' + (coverageText ? `\n${coverageText}\n` : '')) +
+        (wrote.length > 0 ? `\n${wrote.join('\n')}\n` : ''),
+    );
   }
-  return result.verdict === 'pass' ? ExitCode.pass : result.verdict === 'violation' ? ExitCode.violation : ExitCode.incomplete;
-}
-
-/**
- * How many threads the search runs on, and why not the number asked for. Parallel search is
- * BFS of safety properties; whatever else needs the in-process search runs on one thread.
- */
-function workersOf(options: CheckOptions, strategy: Strategy, model: Parameters<typeof livenessOf>[0]): { count: number; note?: string } {
-  const asked = options.workers ?? 1;
-  if (asked === 1) return { count: 1 };
-  const oneThread =
-    strategy !== 'bfs'
-      ? `--strategy ${strategy} runs on one thread`
-      : options.minimize
-        ? '--minimize runs on one thread'
-        : options.coverage
-          ? '--coverage runs on one thread'
-          : options.exact
-            ? '--exact runs on one thread'
-            : undefined;
-  if (oneThread) return { count: 1, note: oneThread };
-  if (Object.keys(livenessOf(model)).length > 0) return { count: asked, note: 'liveness properties are then checked on one thread' };
-  return { count: asked };
+  if (writeError) process.stderr.write(writeError + '\n');
+  if (report.incomplete === 'interrupted') return ExitCode.interrupted;
+  return report.result === 'pass' ? ExitCode.pass : report.result === 'violation' ? ExitCode.violation : ExitCode.incomplete;
 }
 
 /** Seed, walks and shrinking of a random search: what it takes to re-run it. */
-function randomLine(run: NonNullable<CheckResult<unknown, unknown>['random']>): string {
+function randomLine(run: NonNullable<CheckReport['random']>): string {
   const parts = [`seed ${run.seed}`, `${count(run.runs)} walks`];
   if (run.path) parts.push(`path ${run.path}`);
   if (run.originalLength !== undefined) parts.push(`shrunk ${run.originalLength} → ${run.shrunkLength} steps`);
@@ -168,58 +139,40 @@ function randomLine(run: NonNullable<CheckResult<unknown, unknown>['random']>): 
   return parts.join(', ');
 }
 
-function jsonResult(result: CheckResult<unknown, unknown>, traces: Trace[]): object {
-  // The contract's four counters, plus the collision count when --exact asked for it.
-  const { collisionProbability: _, fingerprintCollisions, ...stats } = result.stats;
-  return {
-    result: result.verdict,
-    stats: { ...stats, ...(fingerprintCollisions !== undefined ? { fingerprintCollisions } : {}) },
-    violations: traces.map((t) => ({ property: t.property.name, length: t.steps.length, faults: t.faults, trace: t })),
-    ...(result.incomplete ? { incomplete: result.incomplete } : {}),
-    ...(result.random ? { random: result.random } : {}),
-  };
-}
-
-/**
- * Writes `<spec>-<property>.json` (the trace) and `.md` (its report, with the coverage of the
- * search when `--coverage` was given) for each violation into `dir`.
- */
-function writeTraces(dir: string, specFile: string, traces: Trace[], coverage?: string): void {
-  mkdirSync(dir, { recursive: true });
-  const base = path.basename(specFile).replace(/\.[cm]?[jt]s$/, '');
-  for (const trace of traces) {
-    const name = `${base}-${trace.property.name}`.replace(/[^\w.-]+/g, '-');
-    writeFileSync(path.join(dir, `${name}.json`), serializeTrace(trace));
-    const section = coverage ? `\n\n## Coverage of the search\n\n\`\`\`\n${coverage}\n\`\`\`\n` : '';
-    writeFileSync(path.join(dir, `${name}.md`), renderMarkdown(trace) + section);
-  }
-}
-
 /** TLC's line on fingerprint collisions, or the count an exact search measured. */
-function fingerprintLine(s: CheckResult<unknown, unknown>['stats']): string {
+function fingerprintLine(r: CheckReport): string {
+  const s = r.stats;
   if (s.fingerprintCollisions !== undefined) {
     return `\nexact: states compared in full; ${count(s.fingerprintCollisions)} fingerprint collision${s.fingerprintCollisions === 1 ? '' : 's'} among them`;
   }
-  if (s.collisionProbability === undefined) return '';
-  return `\nfingerprint collision probability (optimistic, as TLC computes it): ${s.collisionProbability.toExponential(1)}`;
+  if (r.collisionProbability === undefined) return '';
+  return `\nfingerprint collision probability (optimistic, as TLC computes it): ${r.collisionProbability.toExponential(1)}`;
 }
 
-function humanResult(result: CheckResult<unknown, unknown>, traces: Trace[], needs: string[][]): string {
-  const s = result.stats;
+const STOPPED_BY: Record<string, string> = {
+  'max-depth': 'the depth bound (--max-depth)',
+  'max-states': 'the state bound (--max-states)',
+  timeout: 'the time limit (--timeout)',
+  random: 'the random walks (--runs), which prove nothing',
+  memory: 'the memory limit (the heap was nearly full)',
+  interrupted: 'an interrupt (Ctrl-C)',
+  stuck: 'the time limit (--timeout), inside spec code that never returned',
+};
+
+function humanResult(report: CheckReport): string {
+  const s = report.stats;
   const rate = s.seconds > 0 ? ` (${count(Math.round(s.distinctStates / s.seconds))} states/s)` : '';
   const summary = `${count(s.distinctStates)} distinct states, ${count(s.generatedStates)} generated, depth ${s.depth}, ${s.seconds.toFixed(2)} s${rate}`;
-  if (result.verdict === 'pass') return `pass: every property holds in every reachable state\n${summary}${fingerprintLine(s)}`;
-  if (result.verdict === 'incomplete') {
-    const why = { 'max-depth': 'the depth bound (--max-depth)', 'max-states': 'the state bound (--max-states)', timeout: 'the time limit (--timeout)', random: 'the random walks (--runs), which prove nothing' }[
-      result.incomplete ?? 'timeout'
-    ];
+  if (report.result === 'pass') return `pass: every property holds in every reachable state\n${summary}${fingerprintLine(report)}`;
+  if (report.result === 'incomplete') {
+    const why = STOPPED_BY[report.incomplete ?? 'timeout'] ?? report.incomplete;
     return `incomplete: stopped at ${why} before exploring every state; no violation found so far\n${summary}`;
   }
-  return traces
-    .map((t, i) => {
-      const steps = t.steps.length === 1 ? '1 step' : `${t.steps.length} steps`;
-      const need = needs[i].length > 0 ? `\nneeds: ${needs[i].join('; ')}` : '';
-      return `violation: ${t.property.kind} ${t.property.name} fails after ${steps} (${describeFaults(t.faults)})${need}\n${summary}\n\n${renderText(t)}`;
+  return report.violations
+    .map((v) => {
+      const steps = v.length === 1 ? '1 step' : `${v.length} steps`;
+      const need = v.needs.length > 0 ? `\nneeds: ${v.needs.join('; ')}` : '';
+      return `violation: ${v.kind} ${v.property} fails after ${steps} (${describeFaults(v.faults)})${need}\n${summary}\n\n${render(v.trace, 'text')}`;
     })
     .join('\n\n');
 }

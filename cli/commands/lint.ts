@@ -53,27 +53,3 @@ export async function lint(files: string[], options: LintOptions): Promise<numbe
   process.stdout.write([...lines, `${summary} (${report.seconds.toFixed(2)} s)`].join('\n') + '\n');
   return code;
 }
-
-/**
- * The lint `check` runs first: refuses the spec (bad input, exit 2) when the linter finds
- * errors, naming each; otherwise returns what the linter learnt (message types, for coverage).
- */
-export async function lintBeforeCheck(specFile: string): Promise<LintReport | undefined> {
-  let linted: Awaited<ReturnType<typeof run>>;
-  try {
-    linted = await run([specFile]);
-  } catch (error) {
-    if (error instanceof BadInputError) throw error;
-    // A bug in the linter must not block checking: say so, and check without it.
-    process.stderr.write(`faultline: lint failed on ${specFile} (${error instanceof Error ? error.message : String(error)}); checking without it — please report this\n`);
-    return undefined;
-  }
-  const { report, format } = linted;
-  const errors = report.findings.filter((f) => f.severity === 'error');
-  if (errors.length > 0) {
-    throw new BadInputError(
-      [...errors.map(format), `(check refuses a spec with lint errors: fix ${errors.length === 1 ? 'it' : 'them'}, or run check with --no-lint)`].join('\n'),
-    );
-  }
-  return report;
-}

@@ -1,49 +1,13 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { describeFaults, parseTrace, renderText, replayTrace, TraceFileError, traceOfPath, type Trace } from '../../counterexamples/index.ts';
-import { decodeEnvironment, isActorModel, type Model } from '../../specs/index.ts';
+import { describeFaults, renderText, replayTrace, traceOfPath } from '../../counterexamples/index.ts';
+import { modelOfTrace, readTraceFile } from '../../api/trace-model.ts';
 import { BadInputError, ExitCode } from '../errors.ts';
-import { importSpec, modelOf } from '../load-spec.ts';
+import { terminalText } from '../terminal-text.ts';
 
 /** Options of `faultline replay`. */
 export interface ReplayOptions {
   json?: boolean;
-}
-
-/** Reads and checks a trace file; any problem is bad input naming the file. */
-export function readTraceFile(file: string): Trace {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new BadInputError(`${file}: cannot read the trace file (give the path to a .json trace)`);
-  }
-  try {
-    return parseTrace(text);
-  } catch (error) {
-    if (error instanceof TraceFileError) throw new BadInputError(`${file}: ${error.message}`);
-    throw error;
-  }
-}
-
-/** The model a trace was recorded on: its spec, params and environment. */
-export async function modelOfTrace(trace: Trace, file: string): Promise<Model<unknown, unknown>> {
-  const spec = await importSpec(trace.spec.path);
-  let model = modelOf(spec, trace.params);
-  if (trace.environment) {
-    if (!isActorModel(model)) throw new BadInputError(`${file}: the trace has an environment but ${trace.spec.path} is not an actor protocol`);
-    try {
-      model = model.configure({ environment: decodeEnvironment(trace.environment) }) as unknown as Model<unknown, unknown>;
-    } catch (error) {
-      throw new BadInputError(`${file}: ${(error as Error).message}`);
-    }
-  }
-  return model;
-}
-
-/** The SHA-256 of a spec file's source. */
-export function specHash(absolutePath: string): string {
-  return createHash('sha256').update(readFileSync(absolutePath)).digest('hex');
+  /** Run a trace whose spec lies outside this project and the trace's folder. */
+  allowSpecOutside?: boolean;
 }
 
 /**
@@ -53,9 +17,7 @@ export function specHash(absolutePath: string): string {
  */
 export async function replay(file: string, options: ReplayOptions): Promise<number> {
   const trace = readTraceFile(file);
-  const model = await modelOfTrace(trace, file);
-  const spec = await importSpec(trace.spec.path);
-  const changed = trace.spec.sha256 !== undefined && trace.spec.sha256 !== specHash(spec.absolute);
+  const { model, changed } = await modelOfTrace(trace, file, options.allowSpecOutside === true);
   const outcome = replayTrace(model, trace);
   const property = `${trace.property.kind} ${trace.property.name}`;
   if (outcome.kind === 'diverged') {
@@ -67,14 +29,15 @@ export async function replay(file: string, options: ReplayOptions): Promise<numb
     strategy: trace.strategy,
     ...(trace.environment ? { environment: trace.environment } : {}),
   });
+  if (trace.loop && outcome.kind === 'reproduced') replayed.loop = { start: trace.loop.start };
   if (options.json) {
     process.stdout.write(JSON.stringify({ result: outcome.kind, property: trace.property.name, length: replayed.steps.length, specChanged: changed, trace: replayed }) + '\n');
   } else if (outcome.kind === 'fixed') {
-    process.stdout.write(`fixed: the trace now runs to the end without violating ${property}\n`);
+    process.stdout.write(terminalText(`fixed: the trace now runs to the end without violating ${property}`) + '\n');
   } else {
     const steps = replayed.steps.length === 1 ? '1 step' : `${replayed.steps.length} steps`;
     const note = changed ? ' (the spec changed since the trace was recorded)' : '';
-    process.stdout.write(`reproduced: ${property} fails after ${steps} (${describeFaults(replayed.faults)})${note}\n\n${renderText(replayed)}\n`);
+    process.stdout.write(terminalText(`reproduced: ${property} fails after ${steps} (${describeFaults(replayed.faults)})${note}\n\n${renderText(replayed)}`) + '\n');
   }
   return outcome.kind === 'fixed' ? ExitCode.pass : ExitCode.violation;
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import {
   describeFaults,
   renderDot,
@@ -12,8 +12,9 @@ import {
 } from '../../counterexamples/index.ts';
 import { describeEnvironment, decodeEnvironment, DEFAULT_ENVIRONMENT } from '../../specs/index.ts';
 import { BadInputError, ExitCode } from '../errors.ts';
-import { formatParams } from '../params.ts';
-import { modelOfTrace, readTraceFile } from './replay.ts';
+import { formatParams } from '../../api/params.ts';
+import { modelOfTrace, readTraceFile } from '../../api/trace-model.ts';
+import { terminalText } from '../terminal-text.ts';
 
 /** Options of `faultline report`. */
 export interface ReportOptions {
@@ -21,6 +22,8 @@ export interface ReportOptions {
   output?: string;
   stateGraph?: boolean;
   maxStates?: number;
+  /** Run a trace whose spec lies outside this project and the trace's folder (--state-graph). */
+  allowSpecOutside?: boolean;
 }
 
 const FORMATS = ['text', 'md', 'mermaid', 'html', 'dot'] as const;
@@ -49,8 +52,8 @@ function textReport(trace: Trace): string {
 }
 
 /** The reachable state graph of the trace's (small) model, the trace's path highlighted. */
-async function stateGraph(trace: Trace, file: string, maxStates: number | undefined): Promise<string> {
-  const model = await modelOfTrace(trace, file);
+async function stateGraph(trace: Trace, file: string, maxStates: number | undefined, allowOutside: boolean): Promise<string> {
+  const { model } = await modelOfTrace(trace, file, allowOutside);
   try {
     return renderStateGraphDot(model, { highlight: trace, ...(maxStates === undefined ? {} : { maxStates }) });
   } catch (error) {
@@ -76,11 +79,15 @@ export async function report(file: string, options: ReportOptions): Promise<numb
   if ((options.stateGraph || options.maxStates !== undefined) && format !== 'dot') {
     throw new BadInputError(`${options.stateGraph ? '--state-graph' : '--max-states'}: only the dot format draws a state graph (add --format dot)`);
   }
+  // The report never replaces its input (`report t.json -o t.json` would destroy the trace).
+  if (options.output !== undefined && existsSync(options.output) && realpathSync(options.output) === realpathSync(file)) {
+    throw new BadInputError(`-o ${options.output}: that is the trace being reported; not overwritten (give another file name)`);
+  }
   const trace = readTraceFile(file);
   let text: string;
   switch (format) {
     case 'text':
-      text = textReport(trace);
+      text = terminalText(textReport(trace));
       break;
     case 'md':
       text = renderMarkdown(trace);
@@ -92,7 +99,7 @@ export async function report(file: string, options: ReportOptions): Promise<numb
       text = renderHtml(trace);
       break;
     case 'dot':
-      text = options.stateGraph ? await stateGraph(trace, file, options.maxStates) : renderDot(trace);
+      text = options.stateGraph ? await stateGraph(trace, file, options.maxStates, options.allowSpecOutside === true) : renderDot(trace);
       break;
   }
   if (options.output === undefined) {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bfs, NondeterminismError, parallelBfs, replayPath, SpecError, type CheckResult, type ModelRecipe } from '../../checker/index.ts';
 import { planTransfers } from '../../checker/parallel/balance.ts';
-import { workerModelRecipe } from '../../cli/worker-model.ts';
+import { specRecipe } from '../../api/spec-recipe.ts';
 import dieHard from '../../protocols/die-hard.ts';
 import twoPhaseCommit from '../../protocols/two-phase-commit.ts';
 import twoPhase from '../../protocols/two-phase.ts';
@@ -59,14 +59,14 @@ describe.concurrent('parallelBfs: TLC counts as bfs()', () => {
   it('an actor protocol (async-register fixture under --max-drops 1, as `check` builds it): the counts of bfs()', async () => {
     const params = { consistency: 'sequential' };
     const model = asyncRegister(params).configure({ environment: { maxDrops: 1 } }) as unknown as Model<unknown, unknown>;
-    const r = await parallelBfs(model, workerModelRecipe('test/fixtures/specs/async-register.ts', params, { maxDrops: 1 }), { workers: 2 });
+    const r = await parallelBfs(model, specRecipe('test/fixtures/specs/async-register.ts', params, { maxDrops: 1 }), { workers: 2 });
     expect(counts(r)).toEqual(counts(bfs(model)));
     expect(counts(r)).toEqual({ verdict: 'pass', distinct: 68, generated: 124, depth: 7, incomplete: undefined });
   });
 
   it('two-phase commit under --max-drops 1 (and whatever symmetry it declares): the counts of bfs()', async () => {
     const model = twoPhaseCommit({}).configure({ environment: { maxDrops: 1 } }) as unknown as Model<unknown, unknown>;
-    const r = await parallelBfs(model, workerModelRecipe('protocols/two-phase-commit.ts', {}, { maxDrops: 1 }), { workers: 2 });
+    const r = await parallelBfs(model, specRecipe('protocols/two-phase-commit.ts', {}, { maxDrops: 1 }), { workers: 2 });
     expect(counts(r)).toEqual(counts(bfs(model)));
   });
 
@@ -100,7 +100,7 @@ describe.concurrent('parallelBfs: violations are shortest and replay', () => {
 
   it('an actor protocol: a linearizability violation in 5 steps, as bfs()', async () => {
     const model = asyncRegister({}).configure({ environment: { maxDrops: 1 } }) as unknown as Model<unknown, unknown>;
-    const r = await parallelBfs(model, workerModelRecipe('test/fixtures/specs/async-register.ts', {}, { maxDrops: 1 }), { workers: 2 });
+    const r = await parallelBfs(model, specRecipe('test/fixtures/specs/async-register.ts', {}, { maxDrops: 1 }), { workers: 2 });
     expect(r.verdict).toBe('violation');
     expect(r.violations[0].property).toBe('Linearizable');
     expect(r.violations[0].path.actions).toHaveLength(5);
@@ -195,7 +195,7 @@ describe.concurrent('parallelBfs: spec errors surface as from bfs()', () => {
   it('an actor handler throws (async-register under --max-dups 1): the same SpecError and path', async () => {
     const model = asyncRegister({}).configure({ environment: { maxDups: 1 } }) as unknown as Model<unknown, unknown>;
     const s = thrown(() => bfs(model)) as SpecError;
-    const p = (await rejection(parallelBfs(model, workerModelRecipe('test/fixtures/specs/async-register.ts', {}, { maxDups: 1 }), { workers: 2 }))) as SpecError;
+    const p = (await rejection(parallelBfs(model, specRecipe('test/fixtures/specs/async-register.ts', {}, { maxDups: 1 }), { workers: 2 }))) as SpecError;
     expect(p).toBeInstanceOf(SpecError);
     expect([p.message, p.phase, (p.original as Error).name, p.path?.actionIndices.length]).toEqual([s.message, s.phase, (s.original as Error).name, s.path?.actionIndices.length]);
     expect(p.message).toMatch(/writer has no operation in flight/);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTrace, replayTrace } from '../../counterexamples/index.ts';
-import { modelOfTrace } from '../../cli/commands/replay.ts';
+import { modelOfTrace } from '../../api/trace-model.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const gallery = path.join(root, 'counterexamples', 'gallery');
@@ -35,7 +35,7 @@ describe('the gallery of counterexamples', () => {
     it(`${file} still reproduces, in ${EXPECTED[file]} steps`, async () => {
       const trace = parseTrace(readFileSync(path.join(gallery, file), 'utf8'));
       expect(trace.steps).toHaveLength(EXPECTED[file]);
-      const model = await modelOfTrace(trace, file);
+      const { model } = await modelOfTrace(trace, file);
       const outcome = replayTrace(model, trace);
       expect(outcome.kind).toBe('reproduced');
       if (outcome.kind === 'reproduced') expect(outcome.path.actions).toHaveLength(EXPECTED[file]);

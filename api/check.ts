@@ -1,0 +1,229 @@
+import { availableParallelism } from 'node:os';
+import {
+  checker,
+  livenessOf,
+  minimizeFaults,
+  modelOfResult,
+  NondeterminismError,
+  SpecError,
+  type CheckResult,
+  type IncompleteReason,
+  type Progress,
+  type RandomRun,
+} from '../checker/index.ts';
+import { withCoverage, type CoverageReport } from '../checker/coverage.ts';
+import { faultLabels, renderText, traceOf, traceOfPath, type FaultCounts, type Trace } from '../counterexamples/index.ts';
+import { encodeEnvironment, isActorModel, type Environment, type Model, type Params } from '../specs/index.ts';
+import { applyEnvironment } from './environment.ts';
+import { BadInputError, SpecFailure } from './errors.ts';
+import { withExitGuard } from './exit-guard.ts';
+import { withLiveness } from './liveness.ts';
+import { loadSpec, modelOf, resolveSpecFile } from './load-spec.ts';
+import { recipeOf, specRecipe } from './spec-recipe.ts';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/** How to check: the strategy, its bounds, the environment, and what to report. */
+export interface CheckOptions {
+  /** `bfs` (default: shortest counterexamples), `dfs`, or `random` (fast-check walks). */
+  strategy?: 'bfs' | 'dfs' | 'random';
+  /** A spec file's parameters (its factory's argument), as `--param key=value`. */
+  params?: Params;
+  /** Overrides of an actor protocol's environment (network, faults, clocks). */
+  environment?: Partial<Environment>;
+  /** Explore paths of at most this many steps. */
+  maxDepth?: number;
+  /** Stop after this many distinct states. */
+  maxStates?: number;
+  /** Stop after this many seconds. */
+  timeout?: number;
+  /** Random walks: fast-check's seed, the number of walks, swarm environments. */
+  seed?: number;
+  runs?: number;
+  swarm?: boolean;
+  /** `faults`: among violations, report one with the fewest injected faults, then the fewest steps. */
+  minimize?: 'faults';
+  /** Report what the search reached (handlers, messages, faults, properties) and what it never did. */
+  coverage?: boolean;
+  /** Compare full states instead of fingerprints, and count fingerprint collisions. */
+  exact?: boolean;
+  /** BFS on this many worker threads sharing one visited set (`auto`: one per core). Needs a spec file, or a model loaded from one. */
+  workers?: number | 'auto';
+  /** Spec files only: run `faultline lint` first and refuse a spec with lint errors (default true). */
+  lint?: boolean;
+  /** Called about every two seconds during a long search. */
+  onProgress?: (progress: Progress) => void;
+  /** Stop requests from another thread (element 0 non-zero: stop, `incomplete`); see `SearchOptions.stop`. */
+  stop?: Int32Array;
+  /** Where the spec came from, for traces (set for you when checking a file). */
+  specPath?: string;
+}
+
+/** A property that failed, with its shortest (or fault-minimal) counterexample. */
+export interface CheckViolation {
+  property: string;
+  /** `invariant` (every state), `terminal` (every quiescent state) or `liveness` (a lasso). */
+  kind: 'invariant' | 'terminal' | 'liveness' | string;
+  /** Steps from an initial state to the violating state (for a lasso: through the loop). */
+  length: number;
+  faults: FaultCounts;
+  /** The injected faults the counterexample needs, as labels (`drop Ack b→a`). */
+  needs: string[];
+  /** The replayable trace (`faultline replay`, `render(trace, …)`). */
+  trace: Trace;
+}
+
+/** The outcome of {@link check}: exactly what `faultline check --json` prints. */
+export interface CheckReport {
+  result: 'pass' | 'violation' | 'incomplete';
+  /** TLC's counters (TLC-compatible), the search's wall time, and with `exact` the collisions. */
+  stats: { distinctStates: number; generatedStates: number; depth: number; seconds: number; fingerprintCollisions?: number };
+  violations: CheckViolation[];
+  /** Which bound stopped the search, when `result` is `incomplete`. */
+  incomplete?: IncompleteReason;
+  /** Random walks: the seed and path that reproduce the result. */
+  random?: RandomRun;
+  coverage?: CoverageReport;
+  /** Threads the search ran on, when workers were asked for. */
+  workers?: number;
+  /** What was checked: the model's name, the spec file and params, the environment in force. */
+  spec: { name: string; path?: string; params: Params; environment?: string };
+  /** Things the user should know: a property never evaluated, workers capped, … */
+  warnings: string[];
+  /** TLC's optimistic fingerprint-collision probability (exhaustive searches). */
+  collisionProbability?: number;
+}
+
+type AnyModel = Model<unknown, unknown>;
+
+/**
+ * Checks a model (or the spec file at a path) and resolves to the report `faultline check
+ * --json` prints: invariants, terminal and liveness properties, under the chosen strategy,
+ * bounds and environment. Rejects with {@link BadInputError} for bad options or a spec that
+ * does not load, and {@link SpecFailure} when the spec throws or is nondeterministic.
+ */
+export async function check<S, A>(spec: Model<S, A> | string, options: CheckOptions = {}): Promise<CheckReport> {
+  return withExitGuard(() => checkNow(spec as AnyModel | string, options));
+}
+
+async function checkNow(spec: AnyModel | string, options: CheckOptions): Promise<CheckReport> {
+  const strategy = options.strategy ?? 'bfs';
+  if (!['bfs', 'dfs', 'random'].includes(strategy)) throw new BadInputError(`strategy ${strategy}: unknown strategy (use one of: bfs, dfs, random)`);
+  if (options.minimize !== undefined && options.minimize !== 'faults') throw new BadInputError(`minimize ${options.minimize}: unknown objective (use: faults)`);
+  if (options.minimize && strategy !== 'bfs') throw new BadInputError('minimize faults needs the bfs strategy');
+  if (options.exact && strategy === 'random') throw new BadInputError('exact needs an exhaustive search (strategy bfs or dfs)');
+  const params = options.params ?? {};
+  const environment = options.environment ?? {};
+
+  let model: AnyModel;
+  let specPath = options.specPath;
+  let specSha256: string | undefined;
+  let messageTypes: string[] | undefined;
+  if (typeof spec === 'string') {
+    specPath ??= spec;
+    const loaded = await loadSpec(spec);
+    specSha256 = createHash('sha256').update(readFileSync(loaded.absolute)).digest('hex');
+    if (options.lint !== false) {
+      const { lintBeforeCheck } = await import('./lint-before-check.ts');
+      messageTypes = (await lintBeforeCheck(spec, loaded.absolute))?.protocols.flatMap((p) => p.messageTypes ?? []);
+    }
+    model = applyEnvironment(modelOf(loaded, params), environment, spec);
+  } else {
+    if (Object.keys(params).length > 0) {
+      if (!isActorModel(spec)) throw new BadInputError(`params apply to spec files and protocols; this model takes none (build it with its factory instead)`);
+      spec = spec.configure({ params }) as unknown as AnyModel;
+    }
+    model = applyEnvironment(spec, environment, specPath ?? spec.name);
+  }
+  const file = specPath ?? model.name;
+
+  const covered = options.coverage ? withCoverage(model, { messageTypes }) : undefined;
+  const explored = covered?.model ?? model;
+  const builder = checker(explored);
+  if (options.maxDepth !== undefined) builder.maxDepth(options.maxDepth);
+  if (options.maxStates !== undefined) builder.maxStates(options.maxStates);
+  if (options.timeout !== undefined) builder.timeout(options.timeout);
+  if (options.exact) builder.exact();
+  if (options.onProgress) builder.progress(options.onProgress);
+  if (options.stop) builder.stopOn(options.stop);
+
+  const warnings: string[] = [];
+  const threads = workersOf(options, strategy, model, warnings);
+  const recipe = threads > 1 ? (typeof spec === 'string' ? specRecipe(resolveSpecFile(spec), params, environment) : recipeOf(model)) : undefined;
+  if (threads > 1 && !recipe) warnings.push('workers: a model built in code cannot be rebuilt in worker threads; it ran on one thread (check a spec file, or a model from loadModel(), to use workers)');
+
+  let result: CheckResult<unknown, unknown>;
+  try {
+    if (options.minimize === 'faults') result = minimizeFaults(explored, builder.searchOptions());
+    else if (strategy === 'random') result = builder.random({ seed: options.seed, runs: options.runs, swarm: options.swarm });
+    else if (recipe) result = await builder.parallelBfs(recipe, threads);
+    else result = strategy === 'bfs' ? builder.bfs() : builder.dfs();
+    result = withLiveness(result, model, { maxStates: options.maxStates, timeout: options.timeout });
+  } catch (error) {
+    if (error instanceof NondeterminismError) throw new SpecFailure(file, error);
+    if (error instanceof SpecError) {
+      const trace = error.path && renderText(traceOfPath(model, error.path, { name: error.phase, kind: 'error' }, { specPath: file, params, strategy }));
+      throw new SpecFailure(file, error, trace);
+    }
+    throw error;
+  }
+
+  // Under swarm, a violation belongs to the environment of the walk that found it.
+  const traced = modelOfResult(model, result);
+  const run = result.random;
+  const origin = {
+    specPath: file,
+    ...(specSha256 ? { specSha256 } : {}),
+    params,
+    strategy,
+    ...(isActorModel(traced) ? { environment: encodeEnvironment(traced.environment) } : {}),
+    ...(run ? { random: { seed: run.seed, ...(run.path ? { path: run.path } : {}) } } : {}),
+  };
+  const violations = result.violations.map((v): CheckViolation => {
+    const trace = traceOf(traced, v, origin);
+    return { property: v.property, kind: trace.property.kind, length: trace.steps.length, faults: trace.faults, needs: faultLabels(traced, v.path.actions), trace };
+  });
+  const coverage = covered?.report();
+  if (coverage) {
+    for (const p of coverage.neverReached.properties) warnings.push(`property ${p} was never evaluated: no state the search reached could test it (a bound or constraint too tight?)`);
+  }
+  if (result.verdict === 'pass' && result.stats.distinctStates === 0) warnings.push('no state was explored: the model has no initial state');
+  const { collisionProbability, fingerprintCollisions, ...stats } = result.stats;
+  return {
+    result: result.verdict,
+    stats: { ...stats, ...(fingerprintCollisions !== undefined ? { fingerprintCollisions } : {}) },
+    violations,
+    ...(result.incomplete ? { incomplete: result.incomplete } : {}),
+    ...(run ? { random: run } : {}),
+    ...(coverage ? { coverage } : {}),
+    ...(options.workers !== undefined ? { workers: recipe ? threads : 1 } : {}),
+    spec: { name: model.name, ...(specPath ? { path: specPath } : {}), params, ...(isActorModel(model) ? { environment: model.describeEnvironment() } : {}) },
+    warnings,
+    ...(collisionProbability !== undefined ? { collisionProbability } : {}),
+  };
+}
+
+/**
+ * How many threads the search runs on. Parallel search is BFS of safety properties; whatever
+ * else needs the in-process search runs on one thread, and asking for more threads than the
+ * machine has cores is capped (more would only contend).
+ */
+function workersOf(options: CheckOptions, strategy: string, model: AnyModel, warnings: string[]): number {
+  const cores = availableParallelism();
+  let asked = options.workers === 'auto' ? cores : (options.workers ?? 1);
+  if (!Number.isInteger(asked) || asked < 1) throw new BadInputError(`workers ${options.workers}: expected a whole number of at least 1, or "auto"`);
+  if (asked === 1) return 1;
+  const oneThread =
+    strategy !== 'bfs' ? `${strategy} runs on one thread` : options.minimize ? 'minimize runs on one thread' : options.coverage ? 'coverage runs on one thread' : options.exact ? 'exact runs on one thread' : undefined;
+  if (oneThread) {
+    warnings.push(`workers: ${oneThread}`);
+    return 1;
+  }
+  if (asked > cores) {
+    warnings.push(`workers: ${asked} asked, capped at ${cores} (the machine's cores)`);
+    asked = cores;
+    if (asked === 1) return 1;
+  }
+  if (Object.keys(livenessOf(model)).length > 0) warnings.push('workers: liveness properties are checked on one thread');
+  return asked;
+}
