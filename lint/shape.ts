@@ -131,7 +131,7 @@ export function specShape(checker: ts.TypeChecker, files: readonly ts.SourceFile
     for (const m of members(checker, obj)) add(functionOf(checker, m), kind, `${kind} ${m.name}`, kernel);
   };
 
-  const protocolCall = (call: ts.CallExpression): void => {
+  const protocolCall = (call: ts.CallExpression, typeArg = call.typeArguments?.[0]): void => {
     const def = resolveObject(checker, call.arguments[0]);
     const rolesObj = resolveObject(checker, valueOf(member(checker, def, 'roles')));
     if (!def || !rolesObj) return;
@@ -163,7 +163,7 @@ export function specShape(checker: ts.TypeChecker, files: readonly ts.SourceFile
     properties(resolveObject(checker, valueOf(member(checker, def, 'invariants'))), 'invariant', false);
     properties(resolveObject(checker, valueOf(member(checker, def, 'terminal'))), 'terminal', false);
     add(functionOf(checker, member(checker, def, 'constraint')), 'constraint', 'constraint', false);
-    shape.protocols.push({ call, typeArg: call.typeArguments?.[0], roles, scope });
+    shape.protocols.push({ call, typeArg, roles, scope });
   };
 
   const kernelModel = (obj: ts.ObjectLiteralExpression): void => {
@@ -176,7 +176,11 @@ export function specShape(checker: ts.TypeChecker, files: readonly ts.SourceFile
   };
 
   const visit = (n: ts.Node): void => {
-    if (ts.isCallExpression(n) && calleeName(n) === 'protocol') protocolCall(n);
+    if (ts.isCallExpression(n) && calleeName(n) === 'protocol' && n.arguments.length > 0) protocolCall(n);
+    // protocol<M>()({ … }): the typed form, its definition in the outer call, M in the inner one.
+    else if (ts.isCallExpression(n) && ts.isCallExpression(unwrap(n.expression)) && calleeName(unwrap(n.expression) as ts.CallExpression) === 'protocol') {
+      protocolCall(n, (unwrap(n.expression) as ts.CallExpression).typeArguments?.[0]);
+    }
     else if (ts.isObjectLiteralExpression(n)) kernelModel(n);
     ts.forEachChild(n, visit);
   };

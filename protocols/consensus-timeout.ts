@@ -89,7 +89,7 @@ export default function consensusTimeout(params: Params = {}) {
     }
   };
 
-  return protocol<Msg>({
+  return protocol<Msg>()({
     name: variant === 'async' ? `ConsensusTimeout/async(n=${n})` : `ConsensusTimeout(n=${n})`,
     nodes: { node: n },
     // Bounded delay: time runs long enough for round 2 to finish after a crash in round 1.
@@ -103,7 +103,7 @@ export default function consensusTimeout(params: Params = {}) {
           ctx.setTimer('timeout', timeout);
         },
         timers: {
-          propose(s: Node, ctx) {
+          propose(s, ctx) {
             s.input = ctx.choose([0, 1] as const);
             if (s.decided !== null) return;
             if (s.round === 1 && coordinator(1) === ctx.index) {
@@ -112,12 +112,12 @@ export default function consensusTimeout(params: Params = {}) {
               ctx.broadcast('node', { type: 'Propose', r: 1, v: s.input });
             } else if (s.estimates) maybePropose(s, ctx);
           },
-          timeout(s: Node, ctx) {
+          timeout(s, ctx) {
             if (s.decided === null) enter(s, s.round + 1, ctx);
           },
         },
         on: {
-          Propose(s: Node, msg: { r: number; v: Bit }, ctx) {
+          Propose(s, msg, ctx) {
             if (s.decided !== null || msg.r < s.round) return;
             if (msg.r > s.round) {
               s.round = msg.r;
@@ -128,9 +128,9 @@ export default function consensusTimeout(params: Params = {}) {
             s.accepted = [msg.v, msg.r];
             ctx.reply({ type: 'Ack', r: msg.r });
           },
-          Ack(s: Node, msg: { r: number }, ctx) {
+          Ack(s, msg, ctx) {
             if (s.decided !== null || msg.r !== s.round || !s.acks || !s.accepted) return;
-            const from = indexOf(ctx.sender!);
+            const from = indexOf(ctx.sender);
             if (!s.acks.includes(from)) s.acks = [...s.acks, from].sort();
             if (s.acks.length >= majority) {
               s.decided = s.accepted[0];
@@ -139,14 +139,14 @@ export default function consensusTimeout(params: Params = {}) {
               ctx.broadcast('node', { type: 'Decide', v: s.decided });
             }
           },
-          Estimate(s: Node, msg: { r: number; acc: Accepted }, ctx) {
+          Estimate(s, msg, ctx) {
             if (s.decided !== null || msg.r < s.round) return;
             if (msg.r > s.round) enter(s, msg.r, ctx);
             if (!s.estimates) return;
-            s.estimates[indexOf(ctx.sender!) - 1] = msg.acc;
+            s.estimates[indexOf(ctx.sender) - 1] = msg.acc;
             maybePropose(s, ctx);
           },
-          Decide(s: Node, msg: { v: Bit }, ctx) {
+          Decide(s, msg, ctx) {
             if (s.decided !== null) return;
             s.decided = msg.v;
             s.estimates = null;
@@ -157,7 +157,7 @@ export default function consensusTimeout(params: Params = {}) {
       },
     },
     invariants: {
-      Agreement: (w) => new Set(w.nodes<Node>('node').map((s) => s.decided).filter((d) => d !== null)).size <= 1,
+      Agreement: (w) => new Set(w.nodes('node').map((s) => s.decided).filter((d) => d !== null)).size <= 1,
     },
     liveness: {
       Termination: eventually((w) => w.ids('node').every((node) => w.crashed(node) || w.node<Node>(node).decided !== null)),

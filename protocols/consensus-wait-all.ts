@@ -49,13 +49,13 @@ export default function consensusWaitAll(params: Params = {}) {
     if (s.decided === null && s.got.every((v) => v !== null)) s.decided = Math.min(...(s.got as Bit[])) as Bit;
   };
 
-  return protocol<Msg>({
+  return protocol<Msg>()({
     name: inputs === 'start' ? `ConsensusWaitAll(n=${n}, inputs at start)` : `ConsensusWaitAll(n=${n})`,
     nodes: { node: n },
     roles: {
       node: {
         init: (): Node => ({ input: null, got: Array(n).fill(null), decided: null }),
-        onStart(s: Node, ctx) {
+        onStart(s, ctx) {
           if (inputs === 'start') {
             s.input = ctx.choose([0, 1] as const);
             s.got[ctx.index - 1] = s.input;
@@ -63,7 +63,7 @@ export default function consensusWaitAll(params: Params = {}) {
           ctx.setTimer('propose'); // the first step: the input arrives (or, with inputs=start, is sent)
         },
         timers: {
-          propose(s: Node, ctx) {
+          propose(s, ctx) {
             if (s.input === null) {
               s.input = ctx.choose([0, 1] as const);
               s.got[ctx.index - 1] = s.input;
@@ -73,16 +73,16 @@ export default function consensusWaitAll(params: Params = {}) {
           },
         },
         on: {
-          Input(s: Node, msg: Msg, ctx) {
-            s.got[Number(ctx.sender!.split('-')[1]) - 1] = msg.v;
+          Input(s, msg, ctx) {
+            s.got[Number(ctx.sender.split('-')[1]) - 1] = msg.v;
             if (s.input !== null) decide(s);
           },
         },
       },
     },
     invariants: {
-      Agreement: (w) => new Set(w.nodes<Node>('node').map((s) => s.decided).filter((d) => d !== null)).size <= 1,
-      Validity: (w) => w.nodes<Node>('node').every((s) => s.decided === null || w.nodes<Node>('node').some((t) => t.input === s.decided)),
+      Agreement: (w) => new Set(w.nodes('node').map((s) => s.decided).filter((d) => d !== null)).size <= 1,
+      Validity: (w) => w.nodes('node').every((s) => s.decided === null || w.nodes('node').some((t) => t.input === s.decided)),
     },
     liveness: {
       Termination: eventually((w) => w.ids('node').every((id) => w.crashed(id) || w.node<Node>(id).decided !== null)),

@@ -36,7 +36,7 @@ export default function consensusWaitMajority(params: Params = {}) {
     if (s.decided === null && s.input !== null && known.length >= n - 1) s.decided = Math.min(...known) as Bit;
   };
 
-  return protocol<Msg>({
+  return protocol<Msg>()({
     name: `ConsensusWaitMajority(n=${n})`,
     nodes: { node: n },
     roles: {
@@ -46,7 +46,7 @@ export default function consensusWaitMajority(params: Params = {}) {
           ctx.setTimer('propose'); // the first step: the input arrives
         },
         timers: {
-          propose(s: Node, ctx) {
+          propose(s, ctx) {
             s.input = ctx.choose([0, 1] as const);
             s.got[ctx.index - 1] = s.input;
             ctx.broadcast('node', { type: 'Input', v: s.input });
@@ -54,16 +54,16 @@ export default function consensusWaitMajority(params: Params = {}) {
           },
         },
         on: {
-          Input(s: Node, msg: Msg, ctx) {
+          Input(s, msg, ctx) {
             if (s.decided !== null) return; // decided on the first n−1: later inputs change nothing
-            s.got[Number(ctx.sender!.split('-')[1]) - 1] = msg.v;
+            s.got[Number(ctx.sender.split('-')[1]) - 1] = msg.v;
             decide(s);
           },
         },
       },
     },
     invariants: {
-      Agreement: (w) => new Set(w.nodes<Node>('node').map((s) => s.decided).filter((d) => d !== null)).size <= 1,
+      Agreement: (w) => new Set(w.nodes('node').map((s) => s.decided).filter((d) => d !== null)).size <= 1,
     },
     liveness: {
       Termination: eventually((w) => w.ids('node').every((id) => w.crashed(id) || w.node<Node>(id).decided !== null)),

@@ -51,7 +51,7 @@ export default function heartbeatDetector(params: Params = {}) {
   const timeout = positive(params, 'timeout', 4);
   if (params.variant !== undefined && params.variant !== 'correct') throw new Error(`unknown variant "${params.variant}" (none)`);
 
-  return protocol<Msg>({
+  return protocol<Msg>()({
     name: 'HeartbeatDetector',
     nodes: { monitor: 1, monitored: 1 },
     // Prompt timers: a heartbeat timer may not fire arbitrarily late (that alone would
@@ -64,12 +64,12 @@ export default function heartbeatDetector(params: Params = {}) {
           ctx.setTimer('timeout', timeout);
         },
         on: {
-          Heartbeat(_m: Monitor, _msg, ctx) {
+          Heartbeat(_m, _msg, ctx) {
             ctx.setTimer('timeout', timeout);
           },
         },
         timers: {
-          timeout(m: Monitor) {
+          timeout(m) {
             m.suspected = true;
           },
         },
@@ -89,7 +89,7 @@ export default function heartbeatDetector(params: Params = {}) {
     },
     invariants: {
       /** The monitor never suspects a node that has not crashed. */
-      NeverSuspectLive: (w) => !w.node<Monitor>('monitor').suspected || w.crashed('monitored'),
+      NeverSuspectLive: (w) => !w.node('monitor').suspected || w.crashed('monitored'),
     },
   });
 }

@@ -55,7 +55,7 @@ export default function leaseLock(params: Params = {}) {
   if (variant !== 'correct' && variant !== 'fencing') throw new Error(`unknown variant "${variant}" (known: fencing)`);
   const fencing = variant === 'fencing';
 
-  return protocol<Msg>({
+  return protocol<Msg>()({
     name: fencing ? 'LeaseLock/fencing' : 'LeaseLock',
     nodes: { service: 1, client: clients, storage: 1 },
     environment: { maxTime: 7, maxDelay: 1 },
@@ -64,11 +64,11 @@ export default function leaseLock(params: Params = {}) {
         clock: false, // the reference clock: the skew of the others is measured against it
         init: (): Service => ({ holder: null, expiresAt: 0, token: 0 }),
         on: {
-          Acquire(s: Service, _msg, ctx) {
+          Acquire(s, _msg, ctx) {
             if (s.holder !== null && ctx.now() < s.expiresAt) return void ctx.reply({ type: 'Deny' });
             s.token += 1;
             s.expiresAt = ctx.now() + lease;
-            s.holder = ctx.sender!;
+            s.holder = ctx.sender;
             ctx.reply({ type: 'Grant', token: s.token, expiresAt: s.expiresAt });
           },
         },
@@ -79,19 +79,19 @@ export default function leaseLock(params: Params = {}) {
           ctx.send('service', { type: 'Acquire' });
         },
         on: {
-          Grant(c: Client, msg: { token: number; expiresAt: number }, ctx) {
+          Grant(c, msg, ctx) {
             c.lease = { token: msg.token, expiresAt: msg.expiresAt };
             ctx.setTimer('write');
           },
-          Deny(_c: Client, _msg, ctx) {
+          Deny(_c, _msg, ctx) {
             ctx.setTimer('retry', 1);
           },
         },
         timers: {
-          retry(_c: Client, ctx) {
+          retry(_c, ctx) {
             ctx.send('service', { type: 'Acquire' });
           },
-          write(c: Client, ctx) {
+          write(c, ctx) {
             // The client's belief, by its own clock.
             if (c.lease && ctx.now() < c.lease.expiresAt - margin) {
               ctx.send('storage', { type: 'Write', token: c.lease.token });
@@ -104,7 +104,7 @@ export default function leaseLock(params: Params = {}) {
         clock: false,
         init: (): Storage => ({ accepted: [] }),
         on: {
-          Write(s: Storage, msg: { token: number }) {
+          Write(s, msg) {
             const newest = s.accepted.length === 0 ? 0 : Math.max(...s.accepted);
             if (fencing && msg.token < newest) return; // a stale lease: refused
             s.accepted.push(msg.token);
@@ -115,7 +115,7 @@ export default function leaseLock(params: Params = {}) {
     invariants: {
       /** Storage never accepts a write from an older lease after one from a newer lease. */
       NoSplitBrainWrites: (w) => {
-        const accepted = w.node<Storage>('storage').accepted;
+        const accepted = w.node('storage').accepted;
         return accepted.every((token, i) => i === 0 || token >= accepted[i - 1]);
       },
     },

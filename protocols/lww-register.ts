@@ -93,7 +93,7 @@ export default function lwwRegister(params: Params = {}) {
     }
   };
 
-  return protocol<Msg>({
+  return protocol<Msg>()({
     name: hlc ? 'LWWRegister/hlc' : 'LWWRegister',
     nodes: { replica: 2, client: 1 },
     // Time 0..2: the second write happens at t = 1, and nothing needs a later tick.
@@ -102,7 +102,7 @@ export default function lwwRegister(params: Params = {}) {
       replica: {
         init: (): Replica => (hlc ? { value: null, ts: null, hlc: { l: 0, c: 0 } } : { value: null, ts: null }),
         on: {
-          Write(r: Replica, msg: { value: string; since?: Stamp }, ctx) {
+          Write(r, msg, ctx) {
             let ts: Stamp;
             if (hlc) {
               merge(r, ctx.now(), msg.since);
@@ -114,11 +114,11 @@ export default function lwwRegister(params: Params = {}) {
             ctx.reply({ type: 'Ack', value: msg.value, ts });
             ctx.broadcast('replica', { type: 'Replicate', value: msg.value, ts });
           },
-          Replicate(r: Replica, msg: { value: string; ts: Stamp }, ctx) {
+          Replicate(r, msg, ctx) {
             if (hlc) merge(r, ctx.now(), msg.ts);
             apply(r, msg.value, msg.ts);
           },
-          Read(r: Replica, _msg, ctx) {
+          Read(r, _msg, ctx) {
             ctx.reply({ type: 'ReadReply', value: r.value, ts: r.ts });
           },
         },
@@ -130,18 +130,18 @@ export default function lwwRegister(params: Params = {}) {
           ctx.send('replica-1', { type: 'Write', value: 'v1' });
         },
         on: {
-          Ack(c: Client, msg: { value: string; ts: Stamp }, ctx) {
+          Ack(c, msg, ctx) {
             c.acked = { value: msg.value, ts: msg.ts };
             // At least one tick later: with skew 0 the second write gets a larger stamp.
             if (msg.value === 'v1') ctx.setTimer('next', 1);
           },
-          ReadReply(c: Client, msg: { value: string | null }, ctx) {
+          ReadReply(c, msg, ctx) {
             c.read = msg.value;
             ctx.send('replica-2', secondWrite(c));
           },
         },
         timers: {
-          next(c: Client, ctx) {
+          next(c, ctx) {
             if (reads) ctx.send('replica-1', { type: 'Read' });
             else ctx.send('replica-2', secondWrite(c));
           },
@@ -151,8 +151,8 @@ export default function lwwRegister(params: Params = {}) {
     terminal: {
       /** Once everything is delivered, every replica holds the client's last acknowledged write. */
       NoLostUpdate: (w) => {
-        const last = w.node<Client>('client').acked;
-        return last === null || w.nodes<Replica>('replica').every((r) => r.value === last.value);
+        const last = w.node('client').acked;
+        return last === null || w.nodes('replica').every((r) => r.value === last.value);
       },
     },
   });

@@ -119,28 +119,28 @@ export default function paxos(params: Params = {}) {
     if (p.round < rounds) ctx.setTimer('start'); // it may time out and retry with a higher ballot
   };
 
-  return protocol<PaxosMessage>({
+  return protocol<PaxosMessage>()({
     name: variant === 'correct' ? 'Paxos' : `Paxos/${variant}`,
     nodes: { proposer: nProposers, acceptor: nAcceptors },
     roles: {
       proposer: {
-        init: { round: 0, ballot: 0, phase: 'idle', promises: [], proposal: null } satisfies Proposer,
+        init: (): Proposer => ({ round: 0, ballot: 0, phase: 'idle', promises: [], proposal: null }),
         persistent: ['round'],
-        onStart(p: Proposer, ctx) {
+        onStart(p, ctx) {
           beginBallot(p, ctx.index, ctx);
         },
-        onRecover(p: Proposer, ctx) {
+        onRecover(p, ctx) {
           if (p.round < rounds) ctx.setTimer('start');
         },
         timers: {
-          start(p: Proposer, ctx) {
+          start(p, ctx) {
             beginBallot(p, ctx.index, ctx);
           },
         },
         on: {
-          Promise(p: Proposer, msg: Extract<PaxosMessage, { type: 'Promise' }>, ctx) {
+          Promise(p, msg, ctx) {
             if (p.phase !== 'prepare' || msg.ballot !== p.ballot) return;
-            const acceptor = ctx.sender!;
+            const acceptor = ctx.sender;
             if (p.promises.some((x) => x.acceptor === acceptor)) return; // a duplicate
             const vote = msg.votedBallot === undefined ? null : { ballot: msg.votedBallot, value: msg.votedValue! };
             p.promises.push({ acceptor, vote });
@@ -158,10 +158,10 @@ export default function paxos(params: Params = {}) {
         },
       },
       acceptor: {
-        init: { promised: 0, accepted: null, votes: [] } satisfies Acceptor,
+        init: (): Acceptor => ({ promised: 0, accepted: null, votes: [] }),
         persistent: variant === 'forget-promise' ? ['accepted', 'votes'] : ['promised', 'accepted', 'votes'],
         on: {
-          Prepare(a: Acceptor, msg: Extract<PaxosMessage, { type: 'Prepare' }>, ctx) {
+          Prepare(a, msg, ctx) {
             if (msg.ballot <= a.promised) return; // no nack: the proposer's timer retries
             a.promised = msg.ballot;
             ctx.reply({
@@ -170,7 +170,7 @@ export default function paxos(params: Params = {}) {
               ...(a.accepted ? { votedBallot: a.accepted.ballot, votedValue: a.accepted.value } : {}),
             });
           },
-          Accept(a: Acceptor, msg: Extract<PaxosMessage, { type: 'Accept' }>) {
+          Accept(a, msg) {
             if (msg.ballot < a.promised) return;
             a.promised = msg.ballot;
             a.accepted = { ballot: msg.ballot, value: msg.value };
@@ -184,7 +184,7 @@ export default function paxos(params: Params = {}) {
     },
     invariants: {
       /** At most one value is chosen. */
-      Agreement: (w) => chosenValues(w.nodes<Acceptor>('acceptor')).length <= 1,
+      Agreement: (w) => chosenValues(w.nodes('acceptor')).length <= 1,
     },
   });
 }

@@ -69,24 +69,24 @@ function build(params: Params): ActorModel {
   const idempotent = variant === 'correct';
   const charge = (attempt: number): Msg => (idempotent ? { type: 'Charge', key: KEY, attempt } : { type: 'Charge', attempt });
 
-  return protocol<Msg>({
+  return protocol<Msg>()({
     name: idempotent ? 'Payments' : `Payments/${variant}`,
     nodes: { client: 1, service: 1 },
     roles: {
       client: {
-        init: { attempt: 1, paid: false } satisfies Client,
-        onStart(c: Client, ctx) {
+        init: { attempt: 1, paid: false },
+        onStart(c, ctx) {
           ctx.send('service', charge(c.attempt));
           if (retries > 0) ctx.setTimer('timeout');
         },
         on: {
-          Receipt(c: Client, _msg: Msg, ctx) {
+          Receipt(c, _msg, ctx) {
             c.paid = true;
             ctx.cancelTimer('timeout');
           },
         },
         timers: {
-          timeout(c: Client, ctx) {
+          timeout(c, ctx) {
             c.attempt++;
             ctx.send('service', charge(c.attempt));
             if (c.attempt <= retries) ctx.setTimer('timeout'); // else that was the last try
@@ -94,10 +94,10 @@ function build(params: Params): ActorModel {
         },
       },
       service: {
-        init: { ledger: [] } satisfies Service,
+        init: (): Service => ({ ledger: [] }),
         persistent: ['ledger'],
         on: {
-          Charge(s: Service, msg: Extract<Msg, { type: 'Charge' }>, ctx) {
+          Charge(s, msg, ctx) {
             // With a key, a request seen before is answered with its receipt and not charged again.
             if (msg.key === undefined || !s.ledger.includes(msg.key)) s.ledger.push(msg.key ?? '-');
             ctx.reply({ type: 'Receipt', attempt: msg.attempt });
@@ -106,12 +106,12 @@ function build(params: Params): ActorModel {
       },
     },
     invariants: {
-      ChargedAtMostOnce: (w) => w.node<Service>('service').ledger.length <= 1,
+      ChargedAtMostOnce: (w) => w.node('service').ledger.length <= 1,
     },
     terminal: {
       PaidMeansChargedOnce: (w) => {
-        const c = w.node<Client>('client');
-        return c.paid ? w.node<Service>('service').ledger.length === 1 : c.attempt > retries;
+        const c = w.node('client');
+        return c.paid ? w.node('service').ledger.length === 1 : c.attempt > retries;
       },
     },
     constraint: (w) => oneAttemptInFlight(w.state),

@@ -116,20 +116,20 @@ export default function quorumKv(params: Params = {}) {
     ctx.broadcast('replica', { type: 'Write', version: wr.version, value });
   };
 
-  return protocol<Msg>({
+  return protocol<Msg>()({
     name: `QuorumKV(n=${n}, w=${w}, r=${r}${writes === 1 ? '' : `, writes=${writes}`})`,
     nodes: { writer: 1, reader: readers, replica: n },
     symmetric: ['replica'],
     roles: {
       writer: {
-        init: { version: 0, acks: {} } satisfies Writer,
-        onStart(wr: Writer, ctx) {
+        init: (): Writer => ({ version: 0, acks: {} }),
+        onStart(wr, ctx) {
           startWrite(wr, ctx);
         },
         on: {
-          Ack(wr: Writer, msg: Extract<Msg, { type: 'Ack' }>, ctx) {
+          Ack(wr, msg, ctx) {
             if (msg.version !== wr.version || Object.keys(wr.acks).length >= w) return; // stale, or already complete
-            wr.acks[ctx.sender!] = true;
+            wr.acks[ctx.sender] = true;
             if (Object.keys(wr.acks).length < w) return;
             ctx.respond({ f: 'write', value: valueAt(wr.version) }, null);
             if (wr.version < writes) startWrite(wr, ctx);
@@ -137,21 +137,21 @@ export default function quorumKv(params: Params = {}) {
         },
       },
       reader: {
-        init: { phase: 'idle', replies: {} } satisfies Reader,
-        onStart(_rd: Reader, ctx) {
+        init: (): Reader => ({ phase: 'idle', replies: {} }),
+        onStart(_rd, ctx) {
           ctx.setTimer('read');
         },
         timers: {
-          read(rd: Reader, ctx) {
+          read(rd, ctx) {
             rd.phase = 'reading';
             ctx.invoke({ f: 'read' });
             ctx.broadcast('replica', { type: 'Read' });
           },
         },
         on: {
-          ReadReply(rd: Reader, msg: Extract<Msg, { type: 'ReadReply' }>, ctx) {
+          ReadReply(rd, msg, ctx) {
             if (rd.phase !== 'reading') return;
-            const replica = ctx.sender!;
+            const replica = ctx.sender;
             if (replica in rd.replies) return; // a duplicate
             rd.replies[replica] = { version: msg.version, value: msg.value };
             const replies = Object.values(rd.replies);
@@ -164,17 +164,17 @@ export default function quorumKv(params: Params = {}) {
         },
       },
       replica: {
-        init: { version: 0, value: null } satisfies Replica,
+        init: (): Replica => ({ version: 0, value: null }),
         persistent: ['version', 'value'],
         on: {
-          Write(rep: Replica, msg: Extract<Msg, { type: 'Write' }>, ctx) {
+          Write(rep, msg, ctx) {
             if (msg.version > rep.version) {
               rep.version = msg.version;
               rep.value = msg.value;
             }
             ctx.reply({ type: 'Ack', version: msg.version });
           },
-          Read(rep: Replica, _msg: Extract<Msg, { type: 'Read' }>, ctx) {
+          Read(rep, _msg, ctx) {
             ctx.reply({ type: 'ReadReply', version: rep.version, value: rep.value });
           },
         },

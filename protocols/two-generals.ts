@@ -5,7 +5,7 @@
  * with a single lost messenger — the last one — the sender of the last messenger attacks
  * alone, whatever `rounds` is.
  */
-import { protocol, type Params } from '../specs/index.ts';
+import { protocol, type NodeInfo, type Params } from '../specs/index.ts';
 
 interface General {
   /** The highest messenger number received. */
@@ -35,17 +35,17 @@ export default function twoGenerals(params: Params = {}) {
     for (let n = rounds; n >= 1; n--) if (mine(n)) return n;
     return 0;
   };
-  return protocol<Messenger>({
+  return protocol<Messenger>()({
     name: `TwoGenerals(rounds=${rounds})`,
     nodes: { general: ['A', 'B'] },
     roles: {
       general: {
-        init: ({ self }): General => ({ received: 0, attack: lastFor(self) === 0 }),
+        init: (node: NodeInfo) => ({ received: 0, attack: lastFor(node.self) === 0 }),
         onStart(g, ctx) {
           if (ctx.self === 'general-A') ctx.send('general-B', { type: 'Messenger', n: 1 });
         },
         on: {
-          Messenger(g: General, msg: Messenger, ctx) {
+          Messenger(g, msg, ctx) {
             g.received = msg.n;
             if (msg.n < rounds) ctx.reply({ type: 'Messenger', n: msg.n + 1 });
             if (msg.n >= lastFor(ctx.self)) g.attack = true;
@@ -54,7 +54,7 @@ export default function twoGenerals(params: Params = {}) {
       },
     },
     terminal: {
-      Agreement: (w) => w.node<General>('general-A').attack === w.node<General>('general-B').attack,
+      Agreement: (w) => w.node('general-A').attack === w.node('general-B').attack,
     },
   });
 }

@@ -104,20 +104,20 @@ function build(params: Params): ActorModel {
     else ctx.cancelTimer('retry');
   };
 
-  return protocol<Msg>({
+  return protocol<Msg>()({
     name: `TwoPhaseCommit(n=${n})${durable ? '' : `/${variant}`}`,
     nodes: { coordinator: 1, participant: n },
     symmetric: ['participant'],
     roles: {
       coordinator: {
-        init: { decision: null, yes: {}, done: {}, retries: 0 } satisfies Coordinator,
+        init: (): Coordinator => ({ decision: null, yes: {}, done: {}, retries: 0 }),
         persistent: durable ? ['decision'] : [],
-        onStart(_c: Coordinator, ctx) {
+        onStart(_c, ctx) {
           ctx.broadcast('participant', { type: 'Prepare' });
           ctx.setTimer('timeout');
         },
         on: {
-          Vote(c: Coordinator, msg: Extract<Msg, { type: 'Vote' }>, ctx) {
+          Vote(c, msg, ctx) {
             if (c.decision !== null) return; // late: the decision is already on its way to the voter
             if (!msg.yes) {
               c.done[msg.by] = true; // it aborted on its own
@@ -126,35 +126,35 @@ function build(params: Params): ActorModel {
             c.yes[msg.by] = true;
             if (Object.keys(c.yes).length === n) decide(c, 'commit', ctx);
           },
-          Ack(c: Coordinator, msg: Extract<Msg, { type: 'Ack' }>, ctx) {
+          Ack(c, msg, ctx) {
             c.done[msg.by] = true;
             if (Object.keys(c.done).length === n) ctx.cancelTimer('retry');
           },
-          Inquire(c: Coordinator, _msg: Msg, ctx) {
+          Inquire(c, _msg, ctx) {
             if (c.decision !== null) ctx.reply(DECISION[c.decision]); // undecided: the decision will come
           },
         },
         timers: {
           // The vote phase timed out: a coordinator that has not decided may always abort.
-          timeout(c: Coordinator, ctx) {
+          timeout(c, ctx) {
             if (c.decision === null) decide(c, 'abort', ctx);
           },
-          retry(c: Coordinator, ctx) {
+          retry(c, ctx) {
             c.retries++;
             announce(c, ctx);
           },
         },
         // Without a decision on record nobody can have committed: presume abort. With one, repeat it.
-        onRecover(c: Coordinator, ctx) {
+        onRecover(c, ctx) {
           if (c.decision === null) decide(c, 'abort', ctx);
           else announce(c, ctx);
         },
       },
       participant: {
-        init: { state: 'working' } satisfies Participant,
+        init: (): Participant => ({ state: 'working' }),
         persistent: ['state'],
         on: {
-          Prepare(p: Participant, _msg: Msg, ctx) {
+          Prepare(p, _msg, ctx) {
             if (p.state === 'working') {
               const yes = ctx.choose([true, false]);
               p.state = yes ? 'prepared' : 'aborted';
@@ -163,24 +163,24 @@ function build(params: Params): ActorModel {
               ctx.reply({ type: 'Vote', by: ctx.self, yes: true }); // a duplicate Prepare
             }
           },
-          Commit(p: Participant, _msg: Msg, ctx) {
+          Commit(p, _msg, ctx) {
             if (p.state === 'working' || p.state === 'prepared') p.state = 'committed';
             ctx.reply({ type: 'Ack', by: ctx.self });
           },
-          Abort(p: Participant, _msg: Msg, ctx) {
+          Abort(p, _msg, ctx) {
             if (p.state === 'working' || p.state === 'prepared') p.state = 'aborted';
             ctx.reply({ type: 'Ack', by: ctx.self });
           },
         },
         // Prepared, it may have missed the decision while down: ask for it.
-        onRecover(p: Participant, ctx) {
+        onRecover(p, ctx) {
           if (p.state === 'prepared') ctx.send('coordinator', { type: 'Inquire' });
         },
       },
     },
     invariants: {
       Atomicity: (w) => {
-        const states = w.nodes<Participant>('participant').map((p) => p.state);
+        const states = w.nodes('participant').map((p) => p.state);
         return !(states.includes('committed') && states.includes('aborted'));
       },
     },

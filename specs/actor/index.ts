@@ -3,6 +3,7 @@ export type { ActorModel, ActorAction, DeclaredHandler } from './protocol.ts';
 export { DEFAULT_ENVIRONMENT, describeEnvironment, encodeEnvironment, decodeEnvironment } from './environment.ts';
 export type { Environment } from './environment.ts';
 export { World } from './world.ts';
+export type { NodeIdOf, LocalOfNode } from './world.ts';
 export type { WorldState, HistoryEvent } from './world-state.ts';
 export type { Topology } from './topology.ts';
 export type {
@@ -10,6 +11,11 @@ export type {
   Message,
   Envelope,
   Context,
+  MessageContext,
+  MessageOfType,
+  RoleName,
+  RoleCounts,
+  HandlerResult,
   RoleDefinition,
   ProtocolDefinition,
   WorldPredicate,

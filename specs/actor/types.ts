@@ -149,7 +149,7 @@ export interface ProtocolDefinition<M extends Message = Message, L = any> {
   /** The environment's defaults for this protocol; CLI flags override them. */
   environment?: Partial<Environment>;
   /** `eventually(p)` / `leadsTo(p, q)` over the world, checked under weak fairness (lasso counterexamples). */
-  liveness?: Record<string, LivenessProperty<World<NoInfer<L>, M>>>;
+  liveness?: Record<string, LivenessProperty<World<any, M>>>;
   /** For `faultline flp`: each node's decision (and input) in a consensus protocol. */
   consensus?: ConsensusDeclaration;
   /**
