@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bfs, dfs, type CheckResult } from '../../checker/index.ts';
+import { bfs, dfs, SpecError, type CheckResult } from '../../checker/index.ts';
 import { defineModel, protocol, type Model, type WorldState } from '../../specs/index.ts';
 
 // ---- the reference identity ----
@@ -414,5 +414,168 @@ describe('differential: actor protocols', () => {
         if (strategy.startsWith('bfs')) expect(r.violations[0].path.actions).toHaveLength(1);
       }
     }
+  });
+});
+
+// ---- symmetry under FIFO ----
+
+type AB = { type: 'A' } | { type: 'B' };
+
+/** A coordinator sends one receiver A then B and the other B then A; receivers (symmetric) log what they get. */
+function queues(symmetry: boolean, fifo: boolean) {
+  return protocol<AB>({
+    name: 'queues',
+    nodes: { coordinator: 1, receiver: 2 },
+    symmetric: ['receiver'],
+    roles: {
+      coordinator: {
+        init: { sent: false },
+        onStart(_c, ctx) {
+          ctx.setTimer('go');
+        },
+        timers: {
+          go(c: { sent: boolean }, ctx) {
+            const first = ctx.choose(ctx.nodes('receiver'));
+            c.sent = true;
+            for (const r of ctx.nodes('receiver')) {
+              const order: AB[] = r === first ? [{ type: 'A' }, { type: 'B' }] : [{ type: 'B' }, { type: 'A' }];
+              for (const m of order) ctx.send(r, m);
+            }
+          },
+        },
+      },
+      receiver: {
+        init: { log: [] as string[] },
+        on: {
+          A(r: { log: string[] }) {
+            r.log.push('A');
+          },
+          B(r: { log: string[] }) {
+            r.log.push('B');
+          },
+        },
+      },
+    },
+    invariants: {},
+  }).configure({ environment: { fifo }, ...(symmetry ? {} : { symmetry: false }) });
+}
+
+/** Every string renamed by `renaming`, as a value or a key, deeply (the reference's own renamer). */
+function renamed(v: unknown, renaming: Map<string, string>): unknown {
+  if (typeof v === 'string') return renaming.get(v) ?? v;
+  if (Array.isArray(v)) return v.map((x) => renamed(x, renaming));
+  if (v === null || typeof v !== 'object') return v;
+  return record(Object.keys(v).map((k): [string, unknown] => [renaming.get(k) ?? k, renamed((v as Record<string, unknown>)[k], renaming)]));
+}
+
+/** A world with its network as links (from → to → the messages in flight, in queue order when FIFO, else sorted). */
+function links(w: WorldState, fifo: boolean): unknown {
+  const out = new Map<string, unknown[]>();
+  for (const e of w.net) {
+    const link = `${e.from} → ${e.to}`;
+    out.set(link, [...(out.get(link) ?? []), { msg: e.msg, age: e.age }]);
+  }
+  if (!fifo) for (const [k, list] of out) out.set(k, list.map((m) => JSON.stringify(m)).sort());
+  return { ...w, net: out };
+}
+
+describe('differential: symmetry reduction', () => {
+  it.each([false, true])('counts one state per orbit (fifo %s): the order of a link queue is part of the signature', (fifo) => {
+    const plain = queues(false, fifo) as unknown as Model<WorldState, unknown>;
+    // The reference: every reachable world (naive BFS), then orbits under swapping the two receivers.
+    const worlds: WorldState[] = [];
+    let level = [...plain.init()];
+    const receivers = Object.keys(level[0].nodes).filter((id) => id !== Object.keys(level[0].nodes)[0]);
+    const swap = new Map([
+      [receivers[0], receivers[1]],
+      [receivers[1], receivers[0]],
+    ]);
+    while (level.length > 0) {
+      const next: WorldState[] = [];
+      for (const w of level) {
+        if (worlds.some((u) => same(links(u, fifo), links(w, fifo)))) continue;
+        worlds.push(w);
+        for (const a of plain.actions(w)) {
+          const t = plain.next(w, a);
+          if (t !== undefined) next.push(t);
+        }
+      }
+      level = next;
+    }
+    const orbits: WorldState[] = [];
+    for (const w of worlds) {
+      const image = links(renamed(w, swap) as WorldState, fifo);
+      if (!orbits.some((o) => same(links(o, fifo), links(w, fifo)) || same(links(o, fifo), image))) orbits.push(w);
+    }
+    expect(orbits.length).toBeLessThan(worlds.length);
+    expect(bfs(plain).stats.distinctStates).toBe(worlds.length);
+    expect(bfs(queues(true, fifo) as never).stats.distinctStates).toBe(orbits.length);
+    expect(dfs(queues(true, fifo) as never).stats.distinctStates).toBe(orbits.length);
+    expect(bfs(queues(true, fifo) as never, { exact: true }).stats.distinctStates).toBe(orbits.length);
+  });
+});
+
+// ---- values a state may not hold ----
+
+describe('values a state may not hold are refused at the first state that holds them', () => {
+  class Counter {
+    #n: number;
+    constructor(n: number) {
+      this.#n = n;
+    }
+    get n(): number {
+      return this.#n;
+    }
+  }
+  const counting = defineModel<{ c: Counter }, 'inc'>({
+    name: 'counting with a class',
+    init: () => [{ c: new Counter(0) }],
+    actions: () => ['inc'],
+    next: (s) => (s.c.n < 4 ? { c: new Counter(s.c.n + 1) } : undefined),
+    invariants: { 'below 3': (s) => s.c.n < 3 },
+  });
+  const cyclic = defineModel<{ n: number; list?: Record<string, unknown> }, 'grow'>({
+    name: 'cyclic',
+    init: () => [{ n: 0 }],
+    actions: () => ['grow'],
+    next: (s) => {
+      const list: Record<string, unknown> = { head: { value: 1 } };
+      (list.head as Record<string, unknown>).next = list;
+      return { n: s.n + 1, list };
+    },
+    describe: (a) => `${a} the list`,
+  });
+
+  it.each([
+    ['bfs', false],
+    ['bfs', true],
+    ['dfs', false],
+    ['dfs', true],
+  ] as const)('%s (exact %s): a class instance with private fields, named by its path', (strategy, exact) => {
+    const search = strategy === 'bfs' ? bfs : dfs;
+    let error: unknown;
+    try {
+      search(counting, { exact });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SpecError);
+    expect((error as SpecError).phase).toBe('init');
+    expect((error as SpecError).message).toMatch(/^state\.c is an instance of class Counter, whose private fields and methods the checker cannot see .*store its fields as a plain object/);
+  });
+
+  it('a cycle is a spec error naming its path and the action, not a stack overflow', () => {
+    let error: unknown;
+    try {
+      bfs(cyclic);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SpecError);
+    const e = error as SpecError;
+    expect(e.phase).toBe('next');
+    expect(e.actionLabel).toBe('grow the list');
+    expect(e.message).toMatch(/^state\.list\.head\.next is state\.list again, a cycle/);
+    expect(e.path?.states).toEqual([{ n: 0 }]);
   });
 });
