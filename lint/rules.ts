@@ -13,6 +13,7 @@ export type RuleId =
   | 'no-io'
   | 'no-module-state'
   | 'no-captured-mutable'
+  | 'no-opaque-state'
   | 'no-message-mutation'
   | 'no-world-mutation'
   | 'no-state-mutation'
@@ -66,6 +67,12 @@ export const RULES: readonly RuleInfo[] = [
     severity: 'error',
     summary: 'a handler, property or helper closure writes a variable of an enclosing factory: hidden state shared by every explored state',
     fix: 'move the variable into the node’s local state (or the model state)',
+  },
+  {
+    id: 'no-opaque-state',
+    severity: 'error',
+    summary: '`new SomeClass(…)` or `new WeakMap()`/`RegExp`/… in code the checker calls (handlers, init, next, a role’s initial state): private fields and methods are invisible to fingerprints, and the search refuses them',
+    fix: 'keep the fields as a plain object (or a Map, Set, Date, typed array) and the methods in functions outside the state',
   },
   {
     id: 'no-message-mutation',

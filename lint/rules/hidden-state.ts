@@ -1,7 +1,8 @@
 /**
  * Hidden state: variables outside the model's state that its functions write. The checker
  * fingerprints and restores only the model's state, so such a variable silently carries
- * information from one explored branch into another.
+ * information from one explored branch into another. Likewise state inside the state that
+ * the checker cannot see: class instances (private fields) and opaque built-ins.
  */
 import { ts } from 'ts-morph';
 import { enclosingFunction, position, unwrap, type FunctionNode, type Write } from '../ast.ts';
@@ -42,8 +43,71 @@ function describeWrite(w: Write): string {
   return `${w.rebinding ? 'assigned' : 'changed'} (${w.what})`;
 }
 
-/** no-module-state, no-captured-mutable. */
+/** Constructors whose instances a state may hold: the checker compares them by content. */
+const STATE_CONSTRUCTORS = new Set([
+  'Map', 'Set', 'Date', 'Array', 'Object',
+  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+  'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
+]);
+/** Built-ins the checker cannot see into (Promise is no-async's, Date() no-wall-clock's). */
+const OPAQUE_GLOBALS = new Set([
+  'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry', 'RegExp', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView',
+  'Proxy', 'Number', 'String', 'Boolean', 'Error', 'TypeError', 'RangeError',
+]);
+
+/**
+ * no-opaque-state: `new SomeClass(…)` (or a built-in the checker cannot compare, such as a
+ * WeakMap) in code the checker calls — a handler, `init`, `next`, a role's initial state —
+ * where the instance may end up in a state. Its private fields and methods are invisible
+ * to fingerprints, so states that differ only there would be one; the search refuses them
+ * at run time, this says so before. An instance that is thrown, or used at once
+ * (`new Parser(x).parse()`), is not flagged.
+ */
+function opaqueState(a: Analysis): void {
+  for (const n of a.news) {
+    let parent: ts.Node = n.parent;
+    while (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isSatisfiesExpression(parent) || ts.isNonNullExpression(parent)) parent = parent.parent;
+    if (ts.isThrowStatement(parent) || ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) continue;
+    if (!a.specFunctionAt(n) && !inInitialState(n)) continue;
+    const global = a.globalName(n.expression);
+    let what: string | undefined;
+    if (global !== undefined) {
+      if (STATE_CONSTRUCTORS.has(global) || !OPAQUE_GLOBALS.has(global)) continue;
+      what = `${/^[AEIOU]/.test(global) ? 'an' : 'a'} ${global}, whose contents the checker cannot compare`;
+    } else {
+      const name = classNameOf(a, n.expression);
+      if (name === undefined) continue;
+      what = `an instance of class ${name}, whose private fields and methods are invisible to fingerprints`;
+    }
+    const where = a.where(n) || " in a role's initial state";
+    a.report(
+      'no-opaque-state',
+      n,
+      `new ${n.expression.getText()}()${where} makes ${what}: states differing only there would be one state, so the search refuses it`,
+    );
+  }
+}
+
+/** True inside the object literal of a role's `init` (a node's initial state). */
+function inInitialState(n: ts.Node): boolean {
+  for (let p: ts.Node | undefined = n.parent; p && !ts.isSourceFile(p); p = p.parent) {
+    if (ts.isFunctionLike(p)) return false;
+    if (ts.isPropertyAssignment(p) && p.name.getText() === 'init') return true;
+  }
+  return false;
+}
+
+/** The name of the class `expr` (a `new` target) refers to, when it is a class. */
+function classNameOf(a: Analysis, expr: ts.Expression): string | undefined {
+  let sym = a.checker.getSymbolAtLocation(expr);
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = a.checker.getAliasedSymbol(sym);
+  const isClass = sym?.declarations?.some((d) => ts.isClassDeclaration(d) || ts.isClassExpression(d));
+  return isClass ? sym!.getName() : undefined;
+}
+
+/** no-module-state, no-captured-mutable, no-opaque-state. */
 export function hiddenState(a: Analysis): void {
+  opaqueState(a);
   const byDecl = new Map<ts.Declaration, Write[]>();
   for (const w of a.writes) {
     const decl = a.declarationOf(w.root);
