@@ -50,7 +50,7 @@ export class World<L = any, M extends Message = Message> {
 
   /** Messages in flight, optionally only those of one type. */
   inFlight(): Envelope<M>[];
-  inFlight<K extends M['type']>(type: K): Envelope<MessageOfType<M, K> & Message>[];
+  inFlight<K extends M['type']>(type: K): Envelope<MessageOfType<M, K>>[];
   inFlight<T extends Message>(type?: string): Envelope<T>[];
   inFlight(type?: string): Envelope[] {
     const net = this.state.net;
