@@ -162,6 +162,6 @@ export default function consensusTimeout(params: Params = {}) {
     liveness: {
       Termination: eventually((w) => w.ids('node').every((node) => w.crashed(node) || w.node<Node>(node).decided !== null)),
     },
-    consensus: { decided: (s: Node) => s.decided ?? undefined, input: (s: Node) => s.input ?? undefined },
+    consensus: { decided: (s) => s.decided ?? undefined, input: (s) => s.input ?? undefined },
   });
 }

@@ -87,6 +87,6 @@ export default function consensusWaitAll(params: Params = {}) {
     liveness: {
       Termination: eventually((w) => w.ids('node').every((id) => w.crashed(id) || w.node<Node>(id).decided !== null)),
     },
-    consensus: { decided: (s: Node) => s.decided ?? undefined, input: (s: Node) => s.input ?? undefined },
+    consensus: { decided: (s) => s.decided ?? undefined, input: (s) => s.input ?? undefined },
   });
 }

@@ -68,6 +68,6 @@ export default function consensusWaitMajority(params: Params = {}) {
     liveness: {
       Termination: eventually((w) => w.ids('node').every((id) => w.crashed(id) || w.node<Node>(id).decided !== null)),
     },
-    consensus: { decided: (s: Node) => s.decided ?? undefined, input: (s: Node) => s.input ?? undefined },
+    consensus: { decided: (s) => s.decided ?? undefined, input: (s) => s.input ?? undefined },
   });
 }

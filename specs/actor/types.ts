@@ -151,7 +151,7 @@ export interface ProtocolDefinition<M extends Message = Message, L = any> {
   /** `eventually(p)` / `leadsTo(p, q)` over the world, checked under weak fairness (lasso counterexamples). */
   liveness?: Record<string, LivenessProperty<World<any, M>>>;
   /** For `faultline flp`: each node's decision (and input) in a consensus protocol. */
-  consensus?: ConsensusDeclaration;
+  consensus?: ConsensusDeclaration<NoInfer<L[keyof L]>>;
   /**
    * Roles whose nodes are interchangeable (symmetry reduction, like TLC's SYMMETRY over model
    * values): exhaustive searches count a world once per renaming of these nodes within their
