@@ -97,14 +97,19 @@ function diagram(trace: Trace): string {
   push(
     '<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>',
   );
-  // Lifelines, one segment per row: dashed where the node is down.
+  // Lifelines, one segment per run of rows where the node is up (or down: dashed).
+  const downAt = (node: string, r: number): boolean => {
+    const state = states[Math.min(r, states.length - 1)];
+    return isWorldState(state) && state.down.includes(node);
+  };
   for (const node of nodes) {
     const cx = num(x(node));
     push(`<g class="lifeline" data-node="${esc(node)}">`);
-    for (let r = 0; r < rows; r++) {
-      const state = states[Math.min(r, states.length - 1)];
-      const down = isWorldState(state) && state.down.includes(node);
-      push(`<line class="life${down ? ' down' : ''}" x1="${cx}" y1="${num(rowY(r))}" x2="${cx}" y2="${num(rowY(r + 1))}"/>`);
+    for (let from = 0, r = 1; r <= rows; r++) {
+      const down = downAt(node, from);
+      if (r < rows && downAt(node, r) === down) continue;
+      push(`<line class="life${down ? ' down' : ''}" x1="${cx}" y1="${num(rowY(from))}" x2="${cx}" y2="${num(rowY(r))}"/>`);
+      from = r;
     }
     push(`<rect class="head" x="${num(x(node) - col / 2 + 8)}" y="${HEAD_Y}" width="${num(col - 16)}" height="${HEAD_H}" rx="4"/>`);
     push(`<text class="head" x="${cx}" y="${HEAD_Y + HEAD_H / 2 + 4}" text-anchor="middle">${esc(node)}</text></g>`);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,6 +69,18 @@ function delivered(trace: Trace): number {
   return trace.steps.filter((s) => s.label.startsWith('deliver ')).length;
 }
 
+/** The page's Content Security Policy, from its meta element. */
+function csp(html: string): string {
+  const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html);
+  expect(meta).not.toBeNull();
+  return meta![1];
+}
+
+/** A CSP hash source for an inline element's text. */
+function sha256(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
 function count(html: string, needle: string): number {
   return html.split(needle).length - 1;
 }
@@ -94,7 +107,24 @@ describe('renderHtml', () => {
       expect(html).not.toMatch(/https?:\/\//);
       expect(html).not.toMatch(/<link|<iframe|<object|<embed|@import|url\((?!#)/i);
       expect(html).not.toMatch(/<[^>]*\s(src|href|srcset|action|data)\s*=/i); // no attribute that fetches, at all
-      expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">`);
+      expect(csp(html)).toMatch(/^default-src 'none'; /);
+    }
+  });
+
+  it("allows no 'unsafe-inline': the page's one style and one script are allowed by their SHA-256, nothing else", () => {
+    for (const trace of [twoGeneralsTrace(), hostileTrace(), commitEarlyTrace()]) {
+      const html = renderHtml(trace);
+      const policy = csp(html);
+      expect(policy).not.toContain('unsafe');
+      expect(count(html, '<style>')).toBe(1);
+      expect(count(html, '<script>')).toBe(1);
+      expect(html).not.toMatch(/<[^>]*\sstyle=/); // no style attribute (it would need 'unsafe-hashes')
+      expect(html).not.toMatch(/<[^>]*\son\w+=/); // no inline event handler
+      const style = html.split('<style>')[1].split('</style>')[0];
+      const script = html.split('<script>')[1].split('</script>')[0];
+      expect(policy).toBe(
+        `default-src 'none'; style-src ${sha256(style)}; script-src ${sha256(script)}; base-uri 'none'; form-action 'none'`,
+      );
     }
   });
 
@@ -137,7 +167,11 @@ describe('renderHtml', () => {
 
 const CHROMIUM = '/usr/bin/chromium';
 
-function dumpDom(file: string, profile: string): Promise<string> {
+/**
+ * Loads a page in headless Chromium: the DOM after its scripts ran, and what the browser
+ * logged (console messages, CSP violations among them, go to stderr).
+ */
+function dumpDom(file: string, profile: string): Promise<{ dom: string; log: string }> {
   const args = [
     '--headless',
     '--no-sandbox',
@@ -146,28 +180,50 @@ function dumpDom(file: string, profile: string): Promise<string> {
     '--disable-component-update',
     '--disable-sync',
     '--no-first-run',
+    '--enable-logging=stderr',
+    '--v=0',
     `--user-data-dir=${profile}`,
     '--dump-dom',
     pathToFileURL(file).href,
   ];
   return new Promise((resolve, reject) =>
-    execFile(CHROMIUM, args, { encoding: 'utf8', timeout: 50_000, maxBuffer: 64 << 20 }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    execFile(CHROMIUM, args, { encoding: 'utf8', timeout: 50_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
+      error ? reject(error) : resolve({ dom: stdout, log: stderr }),
+    ),
   );
+}
+
+/**
+ * A test-only script, run first, that records every CSP violation on the root element
+ * (`data-csp-violations`); it is allowed into the page's policy by its own hash.
+ */
+const WATCH = "document.addEventListener('securitypolicyviolation',function(e){var h=document.documentElement;h.setAttribute('data-csp-violations',(h.getAttribute('data-csp-violations')||'')+e.violatedDirective+' ');});";
+
+function watched(html: string): string {
+  const meta = /<meta http-equiv="Content-Security-Policy" content="[^"]*">/;
+  return html
+    .replace(/script-src ([^;"]+)/, (_, sources: string) => `script-src ${sources} ${sha256(WATCH)}`)
+    .replace(meta, (tag) => `${tag}\n<script>${WATCH}</script>`);
+}
+
+/** The `<html>` start tag of a dumped DOM, with the attributes scripts set on it. */
+function rootTag(dom: string): string {
+  return /<html[^>]*>/.exec(dom)![0];
 }
 
 const HAS_CHROMIUM = existsSync(CHROMIUM);
 
 describe('renderHtml in a real browser', () => {
   it.skipIf(!HAS_CHROMIUM)(
-    'headless Chromium renders one delivered arrow per delivered message and runs the slider script' +
+    'headless Chromium renders one delivered arrow per delivered message and runs the slider script, with no CSP violation' +
       (HAS_CHROMIUM ? '' : ` — SKIPPED: no ${CHROMIUM} (install Debian's chromium package, as .ci/run does)`),
     async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'faultline-html-'));
       try {
         for (const [name, trace] of [['two-generals', twoGeneralsTrace()], ['lease-lock', leaseLockTrace()], ['hostile', hostileTrace()]] as const) {
           const file = path.join(dir, `${name}.html`);
-          writeFileSync(file, renderHtml(trace));
-          const dom = await dumpDom(file, path.join(dir, `profile-${name}`));
+          writeFileSync(file, watched(renderHtml(trace)));
+          const { dom, log } = await dumpDom(file, path.join(dir, `profile-${name}`));
           // The script ran to its end: the page is marked ready, the last step is current.
           expect(dom).toMatch(/<html lang="en" data-ready="true">/);
           expect(dom).toContain(`<span id="position">step ${trace.steps.length} of ${trace.steps.length}</span>`);
@@ -175,12 +231,35 @@ describe('renderHtml in a real browser', () => {
           // One arrow per delivered message in the DOM the browser built.
           expect(count(dom, 'class="arrow delivered"')).toBe(delivered(trace));
           // Spec text stayed text: no element came out of it.
-          expect(count(dom, '<script')).toBe(1);
+          expect(count(dom, '<script')).toBe(2); // the page's own and the test's watcher
           expect(dom).not.toContain('<img');
+          // The policy blocked nothing: the style and the script are the ones it allows.
+          expect(rootTag(dom)).toBe('<html lang="en" data-ready="true">'); // no data-csp-violations
+          expect(log).not.toMatch(/Content Security Policy|Refused to/);
         }
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     },
   );
+
+  it.skipIf(!HAS_CHROMIUM)('the policy is in force: a script or style that is not the page\'s own is blocked and reported', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'faultline-html-'));
+    try {
+      const file = path.join(dir, 'injected.html');
+      const page = watched(renderHtml(commitEarlyTrace()))
+        .replace('</h1>', '</h1><style>h1{color:red}</style>')
+        .replace('</body>', "<script>document.documentElement.setAttribute('data-injected','ran')</script></body>");
+      writeFileSync(file, page);
+      const { dom, log } = await dumpDom(file, path.join(dir, 'profile'));
+      const root = rootTag(dom);
+      expect(root).toContain('data-ready="true"'); // the page's own script still runs
+      expect(root).not.toContain('data-injected'); // the injected one does not
+      expect(root).toMatch(/data-csp-violations="[^"]*style-src-elem/);
+      expect(root).toMatch(/data-csp-violations="[^"]*script-src-elem/);
+      expect(log).toMatch(/Content Security Policy/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
