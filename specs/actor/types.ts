@@ -148,7 +148,11 @@ export interface ProtocolDefinition<M extends Message = Message, L = any> {
   constraint?: WorldPredicate<NoInfer<L>, M>;
   /** The environment's defaults for this protocol; CLI flags override them. */
   environment?: Partial<Environment>;
-  /** `eventually(p)` / `leadsTo(p, q)` over the world, checked under weak fairness (lasso counterexamples). */
+  /**
+   * `eventually(p)` / `leadsTo(p, q)` over the world, checked under weak fairness (lasso
+   * counterexamples). Their world's node states are untyped (`w.node<T>(id)`): TypeScript
+   * types the argument of a generic call nested here before it has inferred `L`.
+   */
   liveness?: Record<string, LivenessProperty<World<any, M>>>;
   /** For `faultline flp`: each node's decision (and input) in a consensus protocol. */
   consensus?: ConsensusDeclaration<NoInfer<L[keyof L]>>;
