@@ -51,19 +51,118 @@ export interface SearchOptions {
   /** Give up at this `Date.now()`. */
   deadline?: number;
   /** Counters, for benchmarks. */
-  stats?: { configurations: number; steps: number };
+  stats?: { configurations: number; steps: number; compactions?: number };
   /**
    * Do not stop at the first full linearization: explore everything and collect the model states
    * in which every known-outcome operation is linearized (with any subset of the unknown-outcome
    * ones). Used to say which states a history can leave the model in.
    */
   allStates?: boolean;
+  /**
+   * Memory bound of the search's caches (bytes; default 256 MiB): when the configurations seen,
+   * the interned states and the step cache outgrow it, they are dropped and the search goes on
+   * without them (it may then revisit configurations: slower, never wrong).
+   */
+  memoryBytes?: number;
 }
 
-interface MemoEntry {
-  bits: Uint32Array;
-  sid: number;
-  next: MemoEntry | undefined;
+
+/**
+ * The set of configurations (linearized set, model state id) seen so far, in flat typed arrays:
+ * an open-addressing table of entry indexes, and per entry its hash, a second hash, its state id
+ * and its bitset (`words` 32-bit words, in one arena). No object per configuration.
+ */
+class ConfigurationSet {
+  private slots = new Int32Array(0);
+  private mask = 0;
+  private keys = new Uint32Array(0);
+  private tags = new Uint32Array(0);
+  private sids = new Int32Array(0);
+  private arena = new Uint32Array(0);
+  size = 0;
+
+  constructor(private readonly words: number) {
+    this.clear();
+  }
+
+  /** Bytes held by the table. */
+  bytes(): number {
+    return this.slots.byteLength + this.keys.byteLength * 3 + this.arena.byteLength;
+  }
+
+  clear(): void {
+    this.slots = new Int32Array(1024).fill(-1);
+    this.mask = 1023;
+    this.keys = new Uint32Array(256);
+    this.tags = new Uint32Array(256);
+    this.sids = new Int32Array(256);
+    this.arena = new Uint32Array(256 * this.words);
+    this.size = 0;
+  }
+
+  /** Adds (bits, sid), whose set has the Zobrist hashes (h1, h2); false when it was there already. */
+  add(bits: Uint32Array, sid: number, h1: number, h2: number): boolean {
+    const words = this.words;
+    let key = (h1 ^ Math.imul(sid + 1, 0x9e3779b1)) >>> 0;
+    key = Math.imul(key ^ (key >>> 16), 0x85ebca6b) >>> 0;
+    key = (key ^ (key >>> 13)) >>> 0;
+    const tag = (h2 ^ Math.imul(sid + 1, 0x27d4eb2f)) >>> 0;
+    let slot = key & this.mask;
+    for (;;) {
+      const e = this.slots[slot];
+      if (e === -1) break;
+      if (this.tags[e] === tag && this.sids[e] === sid && this.keys[e] === key) {
+        let same = true;
+        const base = e * words;
+        for (let w = 0; w < words; w++) {
+          if (this.arena[base + w] !== bits[w]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return false;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    const e = this.size++;
+    if (e >= this.keys.length) this.grow();
+    this.keys[e] = key;
+    this.tags[e] = tag;
+    this.sids[e] = sid;
+    this.arena.set(bits, e * words);
+    this.slots[slot] = e;
+    if (this.size * 2 > this.mask) this.rehash();
+    return true;
+  }
+
+  private grow(): void {
+    const capacity = this.keys.length * 2;
+    const keys = new Uint32Array(capacity);
+    keys.set(this.keys);
+    this.keys = keys;
+    const tags = new Uint32Array(capacity);
+    tags.set(this.tags);
+    this.tags = tags;
+    const sids = new Int32Array(capacity);
+    sids.set(this.sids);
+    this.sids = sids;
+    const arena = new Uint32Array(capacity * this.words);
+    arena.set(this.arena);
+    this.arena = arena;
+  }
+
+  private rehash(): void {
+    const size = (this.mask + 1) * 2;
+    const slots = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    for (let e = 0; e < this.size; e++) {
+      let slot = this.keys[e] & mask;
+      while (slots[slot] !== -1) slot = (slot + 1) & mask;
+      slots[slot] = e;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
 }
 
 /** splitmix32: deterministic per-op random keys for Zobrist hashing of the linearized set. */
@@ -80,6 +179,9 @@ function zobristKeys(n: number): Uint32Array {
   return keys;
 }
 
+/** Roughly what one step-cache entry costs (bytes), for the memory bound. */
+const STEP_BYTES = 40;
+
 /**
  * The Wing–Gong–Lowe search, iterative (an explicit stack, so histories of any length are fine):
  * repeatedly linearize the first candidate whose model output matches its observed output, and
@@ -87,6 +189,15 @@ function zobristKeys(n: number): Uint32Array {
  * configuration seen before is never explored again (Lowe's improvement). Succeeds once every
  * known-outcome operation is linearized: unknown-outcome operations left over take effect after
  * everything, or never. Tracks the longest partial linearization, for failures.
+ *
+ * Read-only operations are placed greedily: when a known-outcome operation the model calls
+ * read-only may go next and returns what the current state returns, it is linearized at once and
+ * no alternative is tried at that point. This is sound (take any linearization from here: the
+ * read appears later, at a state where it returns the same value, and it changes nothing, so
+ * moving it to the front changes no state and breaks no order — it may go next, so nothing that
+ * must precede it is left) and it removes the factorial blow-up of reads concurrent with writes.
+ *
+ * Memory is bounded by `memoryBytes`: past it, the caches are dropped (see {@link SearchOptions}).
  */
 export function searchLinearization(
   ops: readonly PreparedOp[],
@@ -94,8 +205,7 @@ export function searchLinearization(
   order: SearchOrder,
   options: SearchOptions = {},
 ): SearchOutcome {
-  const { deadline = Infinity, stats, allStates = false } = options;
-  const finalStates = new Set<number>();
+  const { deadline = Infinity, stats, allStates = false, memoryBytes = 256 * 2 ** 20 } = options;
   const n = ops.length;
   const words = Math.max(1, (n + 31) >>> 5);
   const bits = new Uint32Array(words);
@@ -103,31 +213,38 @@ export function searchLinearization(
   let h1 = 0;
   let h2 = 0;
 
-  // State interning: every distinct model state gets a small integer.
-  const states: unknown[] = [];
-  const byHash = new Map<string, number | number[]>();
+  // State interning: every distinct model state gets a small integer. Primitive states (the
+  // built-in models' values) are their own keys, with no encoding kept beside them.
+  let states: unknown[] = [];
+  let byHash = new Map<unknown, number | number[]>();
+  let stateBytes = 0;
+  const defaultHash = !model.equal && (!model.hash || model.hash === canonicalJson);
   const hash = model.hash ? (s: unknown) => model.hash!(s) : model.equal ? () => '' : canonicalJson;
   const intern = (state: unknown): number => {
-    const h = hash(state);
+    const h = defaultHash && (typeof state !== 'object' || state === null) ? state : hash(state);
     const found = byHash.get(h);
     if (!model.equal) {
       if (found !== undefined) return found as number;
       states.push(state);
+      stateBytes += 64 + (typeof state === 'string' ? state.length : 0) + (typeof h === 'string' && h !== state ? h.length : 0);
       byHash.set(h, states.length - 1);
       return states.length - 1;
     }
     const bucket = (found as number[] | undefined) ?? [];
     for (const id of bucket) if (model.equal(states[id], state)) return id;
     states.push(state);
+    stateBytes += 120;
     bucket.push(states.length - 1);
     byHash.set(h, bucket);
     return states.length - 1;
   };
 
-  // Observed outputs, canonicalised once.
+  // Observed outputs, canonicalised once; which operations are read-only observations.
   const observed = ops.map((op) => (op.known && !model.outputEqual ? canonicalJson(op.output) : ''));
+  const observer = new Uint8Array(n);
+  if (model.readOnly) for (let i = 0; i < n; i++) if (ops[i].known && model.readOnly(ops[i].input)) observer[i] = 1;
   // (state id, op) → resulting state id, or -1 when the op's output does not match there.
-  const stepCache = new Map<number, number>();
+  let stepCache = new Map<number, number>();
   const apply = (sid: number, op: number): number => {
     const key = sid * n + op;
     const cached = stepCache.get(key);
@@ -143,27 +260,7 @@ export function searchLinearization(
     return next;
   };
 
-  const memo = new Map<number, MemoEntry>();
-  /** Records (bits, sid); false when it was there already. */
-  const remember = (sid: number): boolean => {
-    const mixed = (h1 ^ Math.imul(sid + 1, 0x9e3779b1)) >>> 0;
-    const key = mixed + (h2 & 0x1fffff) * 4294967296;
-    const head = memo.get(key);
-    for (let e = head; e; e = e.next) {
-      if (e.sid !== sid) continue;
-      let same = true;
-      for (let w = 0; w < words; w++) {
-        if (e.bits[w] !== bits[w]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return false;
-    }
-    memo.set(key, { bits: bits.slice(), sid, next: head });
-    if (stats) stats.configurations++;
-    return true;
-  };
+  const seen = new ConfigurationSet(words);
   const flip = (op: number): void => {
     bits[op >>> 5] ^= 1 << (op & 31);
     h1 ^= keys[2 * op];
@@ -175,6 +272,41 @@ export function searchLinearization(
 
   const stackOp: number[] = [];
   const stackSid: number[] = [];
+  /** 1 where the frame was a greedy read-only placement: no alternative is tried there. */
+  const stackForced: number[] = [];
+  const finalStates = new Set<number>();
+
+  /**
+   * Drops the caches (configurations seen, step results, interned states no frame uses) when they
+   * outgrow the memory bound. Sound: the caches only prune.
+   */
+  const compact = (current: number): number => {
+    const kept = new Map<number, number>();
+    const keep = (old: number): number => {
+      let id = kept.get(old);
+      if (id === undefined) {
+        id = kept.size;
+        kept.set(old, id);
+      }
+      return id;
+    };
+    const fresh = keep(current);
+    for (let i = 0; i < stackSid.length; i++) stackSid[i] = keep(stackSid[i]);
+    const finals = [...finalStates].map(keep);
+    const oldStates = states;
+    states = [];
+    byHash = new Map();
+    stateBytes = 0;
+    for (const [old] of kept) intern(oldStates[old]);
+    finalStates.clear();
+    for (const id of finals) finalStates.add(id);
+    stepCache = new Map();
+    seen.clear();
+    if (stats) stats.compactions = (stats.compactions ?? 0) + 1;
+    return fresh;
+  };
+  const memoryUsed = (): number => seen.bytes() + stateBytes + stepCache.size * STEP_BYTES;
+
   // The longest partial linearization, and how much of it is still a prefix of the stack.
   // "Longest" counts known-outcome operations, and ends with one: trailing unknown-outcome
   // operations explain nothing.
@@ -184,21 +316,77 @@ export function searchLinearization(
   let bestKnown = 0;
 
   let sid = intern(model.init());
-  remember(sid);
+  seen.add(bits, sid, h1, h2);
   if (remaining === 0) {
     if (!allStates) return { kind: 'ok' };
     finalStates.add(sid);
   }
-  let cursor = order.start();
+  const finish = (): SearchOutcome =>
+    allStates ? { kind: 'states', states: [...finalStates].map((id) => states[id]) } : { kind: 'fail', longest: longest.slice() };
+
+  /** Linearizes `op` (already flipped and remembered) from state `sid` to `nsid`; true when done. */
+  const push = (op: number, nsid: number, forced: number): boolean => {
+    stackOp.push(op);
+    stackSid.push(sid);
+    stackForced.push(forced);
+    sid = nsid;
+    if (stats) stats.configurations++;
+    order.lift(op);
+    if (ops[op].known) {
+      remaining--;
+      if (++knownDepth > bestKnown) {
+        bestKnown = knownDepth;
+        longest.length = common;
+        for (let i = common; i < stackOp.length; i++) longest.push(stackOp[i]);
+        common = stackOp.length;
+      }
+    }
+    if (remaining === 0) {
+      if (!allStates) return true;
+      finalStates.add(sid);
+    }
+    return false;
+  };
+
+  let cursor = END;
+  let fresh = true;
   let iterations = 0;
   for (;;) {
-    if ((++iterations & 1023) === 0 && Date.now() > deadline) return { kind: 'timeout', longest: longest.slice() };
-    if (cursor === END) {
-      if (stackOp.length === 0) {
-        return allStates ? { kind: 'states', states: [...finalStates].map((id) => states[id]) } : { kind: 'fail', longest: longest.slice() };
+    if ((++iterations & 1023) === 0) {
+      if (Date.now() > deadline) return { kind: 'timeout', longest: longest.slice() };
+      if (memoryUsed() > memoryBytes) sid = compact(sid);
+    }
+    if (fresh) {
+      // A new configuration: first, a read-only operation that fits goes next, without choice.
+      fresh = false;
+      let forced = -1;
+      for (let c = order.start(); c !== END; c = order.next(c)) {
+        const op = order.opAt(c);
+        if (observer[op] === 1 && apply(sid, op) === sid) {
+          forced = op;
+          break;
+        }
       }
+      if (forced >= 0) {
+        if (stats) stats.steps++;
+        flip(forced);
+        if (!seen.add(bits, sid, h1, h2)) {
+          // Explored before (and failed): so does this configuration.
+          flip(forced);
+          cursor = END;
+          continue;
+        }
+        if (push(forced, sid, 1)) return { kind: 'ok' };
+        fresh = true;
+        continue;
+      }
+      cursor = order.start();
+    }
+    if (cursor === END) {
+      if (stackOp.length === 0) return finish();
       const op = stackOp.pop()!;
       sid = stackSid.pop()!;
+      const forced = stackForced.pop()!;
       flip(op);
       if (ops[op].known) {
         remaining++;
@@ -206,7 +394,7 @@ export function searchLinearization(
       }
       order.unlift(op);
       if (stackOp.length < common) common = stackOp.length;
-      cursor = order.after(op);
+      cursor = forced === 1 ? END : order.after(op);
       continue;
     }
     const op = order.opAt(cursor);
@@ -216,23 +404,9 @@ export function searchLinearization(
     // only removes it from later use.
     if (nsid >= 0 && (nsid !== sid || ops[op].known)) {
       flip(op);
-      if (remember(nsid)) {
-        stackOp.push(op);
-        stackSid.push(sid);
-        sid = nsid;
-        if (ops[op].known) remaining--;
-        order.lift(op);
-        if (remaining === 0) {
-          if (!allStates) return { kind: 'ok' };
-          finalStates.add(sid);
-        }
-        if (ops[op].known && ++knownDepth > bestKnown) {
-          bestKnown = knownDepth;
-          longest.length = common;
-          for (let i = common; i < stackOp.length; i++) longest.push(stackOp[i]);
-          common = stackOp.length;
-        }
-        cursor = order.start();
+      if (seen.add(bits, nsid, h1, h2)) {
+        if (push(op, nsid, 0)) return { kind: 'ok' };
+        fresh = true;
         continue;
       }
       flip(op);
