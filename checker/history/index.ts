@@ -12,6 +12,7 @@ export type {
   HistoryCheckOptions,
   HistoryCheckResult,
   HistoryFailure,
+  HistorySemantics,
   HistoryVerdict,
   JepsenInput,
   Operation,
@@ -30,6 +31,7 @@ export { describeOperation } from './describe-operation.ts';
 export { showValue } from './show-value.ts';
 export { wholeStateModel } from './whole-state.ts';
 export { registerModel } from './models/register.ts';
+export type { RegisterModelOptions } from './models/register.ts';
 export { casRegisterModel } from './models/cas-register.ts';
 export { kvModel } from './models/kv.ts';
 export { builtinModel, BUILTIN_MODELS } from './models/builtin.ts';
@@ -46,4 +48,6 @@ export type { JepsenEvent } from './formats/jepsen-events.ts';
 export { EdnReader } from './formats/edn.ts';
 export type { EdnValue } from './formats/edn.ts';
 export { printEdn } from './formats/print-edn.ts';
+export { generateKvHistory, seededRandom } from './generate.ts';
+export type { GeneratedHistory, KvHistoryOptions } from './generate.ts';
 export { linearizable, sequentiallyConsistent, historyOfEvents } from './properties.ts';

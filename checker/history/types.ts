@@ -42,11 +42,20 @@ export interface Operation<I = unknown, O = unknown> {
   line?: number;
 }
 
+/**
+ * Whose rules a history was recorded under. `porcupine` (the default; Porcupine's parsers and
+ * faultline's JSON lines): `nil`/`null` is a value like any other and a `:fail`ed cas ran and
+ * returned false. `knossos` (EDN histories): Knossos's rules — see README.md.
+ */
+export type HistorySemantics = 'porcupine' | 'knossos';
+
 /** A history: its operations (ids are their indexes) and where it came from. */
 export interface History<I = unknown, O = unknown> {
   ops: Operation<I, O>[];
   /** The file it was read from, for messages. */
   source?: string;
+  /** Absent means `porcupine`. */
+  semantics?: HistorySemantics;
 }
 
 /**
@@ -96,6 +105,11 @@ export interface SequentialModel<S = unknown, I = unknown, O = unknown> {
   partition?(input: I): string;
   /** True for inputs that never change the state: an unknown-outcome read-only operation is dropped. */
   readOnly?(input: I): boolean;
+  /**
+   * True when an observed output tells nothing (Knossos: a read that returned `nil` may have read
+   * any value). A read-only operation with such an output constrains nothing and is dropped.
+   */
+  observesNothing?(input: I, output: O): boolean;
   /** Why an input is not one this model understands, or undefined when it is fine. */
   validate?(input: I): string | undefined;
   /** One-line description of an operation, e.g. `cas(1, 2) → false`. */

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   BUILTIN_MODELS,
@@ -49,6 +49,33 @@ function parseInit(text: string): unknown {
       // not EDN either: a plain string
     }
     return text;
+  }
+}
+
+/**
+ * Whether writing `out` would write the file `input`: the same file once every symbolic link is
+ * resolved (a path that does not exist yet is resolved through its folder), or a hard link to it.
+ */
+function sameFile(out: string, input: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      try {
+        return path.join(realpathSync(path.dirname(p)), path.basename(p));
+      } catch {
+        return path.resolve(p);
+      }
+    }
+  };
+  if (real(out) === real(input)) return true;
+  try {
+    // A hard link: another name for the same file.
+    const a = statSync(out);
+    const b = statSync(input);
+    return a.dev === b.dev && a.ino === b.ino;
+  } catch {
+    return false;
   }
 }
 
@@ -120,10 +147,15 @@ export async function history(file: string, options: HistoryOptions): Promise<nu
   } catch {
     throw new BadInputError(`${file}: cannot read the history file`);
   }
-  const model = builtinModel(options.model as BuiltinModelName, options.init === undefined ? undefined : parseInit(options.init));
+  if (options.out !== undefined && sameFile(options.out, file)) {
+    throw new BadInputError(`--out ${options.out}: that is the history file itself; give another file name (it would be overwritten)`);
+  }
+  const init = options.init === undefined ? undefined : parseInit(options.init);
   let result: HistoryCheckResult;
   try {
     const parsed = parseHistory(text, format as HistoryFormat, file);
+    // EDN histories follow Knossos's rules (a nil read matches any state): see checker/history/README.md.
+    const model = builtinModel(options.model as BuiltinModelName, init, { knossos: parsed.semantics === 'knossos' });
     result = checkHistory(parsed, model, {
       consistency: consistency as Consistency,
       ...(options.timeout !== undefined ? { timeoutMs: options.timeout * 1000 } : {}),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FailureOp, HistoryCheckResult } from '../../checker/history/index.ts';
 import { conditionName, failureSentences, headline, opsById, processLabel, sortedProcesses, type HistoryReportContext } from './report-parts.ts';
 
@@ -37,6 +38,16 @@ th { background: #f3f5f9; font-weight: 600; }
 .legend span.op { position: static; display: inline-block; margin-right: 10px; }
 `;
 
+/**
+ * The page's Content-Security-Policy: nothing may load or run but the one inline style sheet,
+ * allowed by the sha256 hash of its exact contents (no 'unsafe-inline'; no scripts at all, and no
+ * `style` attributes: placements are rules of the style sheet, by element id).
+ */
+export function historyReportCsp(styleSheet: string): string {
+  const hash = `'sha256-${createHash('sha256').update(styleSheet, 'utf8').digest('base64')}'`;
+  return `default-src 'none'; script-src 'none'; style-src ${hash}; img-src 'none'; base-uri 'none'; form-action 'none'`;
+}
+
 /** Greedy lanes within one process, for processes that invoke again while an unknown-outcome operation is open. */
 function lanes(ops: FailureOp[], end: number): Map<number, number> {
   const laneEnds: number[] = [];
@@ -64,6 +75,13 @@ export function renderHistoryHtml(result: HistoryCheckResult, context: HistoryRe
   const title = context.file ? `History check: ${context.file}` : 'History check';
   const cls = result.verdict === 'ok' ? 'good' : result.verdict === 'violation' ? 'bad' : 'unknown-verdict';
   const body: string[] = [`<h1>${esc(title)}</h1>`, `<p class="verdict ${cls}">${esc(headline(result))}</p>`];
+  // Positions go into the style sheet, one rule per placed element by id (no style attributes,
+  // which a hash-based CSP would block).
+  const placements: string[] = [];
+  const place = (css: string): string => {
+    placements.push(css);
+    return `id="e${placements.length - 1}"`;
+  };
   const failure = result.failure;
   if (result.verdict === 'violation' && failure) {
     const byId = opsById(failure);
@@ -95,7 +113,9 @@ export function renderHistoryHtml(result: HistoryCheckResult, context: HistoryRe
       const mine = drawn.filter((op) => op.process === p);
       const lane = lanes(mine, Infinity);
       const laneCount = Math.max(1, ...[...lane.values()].map((l) => l + 1));
-      rows.push(`<div class="rowline" style="top:${top - 4}px"></div><div class="proc" style="top:${top + 2}px" title="${esc(processLabel(p))}">${esc(processLabel(p))}</div>`);
+      rows.push(
+        `<div class="rowline" ${place(`top:${top - 4}px`)}></div><div class="proc" ${place(`top:${top + 2}px`)} title="${esc(processLabel(p))}">${esc(processLabel(p))}</div>`,
+      );
       for (const op of mine) {
         const classes = ['op'];
         if (op.outcome === 'unknown') classes.push('unknown');
@@ -112,17 +132,17 @@ export function renderHistoryHtml(result: HistoryCheckResult, context: HistoryRe
         const tip = `op ${op.id} (${where}${processLabel(op.process)}): ${op.label}\n${op.outcome === 'unknown' ? 'outcome unknown' : 'completed'}; ${status}`;
         const badge = op.position !== undefined ? `<span class="badge">${op.position + 1}</span>` : '';
         rows.push(
-          `<div class="${classes.join(' ')}" style="left:${left.toFixed(1)}px;top:${top + (lane.get(op.id) ?? 0) * LANE}px;width:${w.toFixed(1)}px" title="${esc(tip)}">${badge}${esc(op.label)}</div>`,
+          `<div class="${classes.join(' ')}" ${place(`left:${left.toFixed(1)}px;top:${top + (lane.get(op.id) ?? 0) * LANE}px;width:${w.toFixed(1)}px`)} title="${esc(tip)}">${badge}${esc(op.label)}</div>`,
         );
       }
       top += laneCount * LANE + 8;
     }
     const cut = x(failing.ret);
-    rows.push(`<div class="cut" style="left:${cut.toFixed(1)}px"><span>op ${failing.id} completes: no linearization from here</span></div>`);
+    rows.push(`<div class="cut" ${place(`left:${cut.toFixed(1)}px`)}><span>op ${failing.id} completes: no linearization from here</span></div>`);
     body.push(
       '<h2>Timeline</h2>',
       '<p class="legend"><span class="op linearized">in the longest partial linearization</span><span class="op">not in it</span><span class="op unknown">outcome unknown</span><span class="op window">in the failing window</span><span class="op failing">failing operation</span></p>',
-      `<div class="scroll"><div class="timeline" style="width:${Math.ceil(width)}px;height:${top + 4}px">${rows.join('')}</div></div>`,
+      `<div class="scroll"><div class="timeline" ${place(`width:${Math.ceil(width)}px;height:${top + 4}px`)}>${rows.join('')}</div></div>`,
     );
 
     // The window, and why nothing could go next.
@@ -146,13 +166,15 @@ export function renderHistoryHtml(result: HistoryCheckResult, context: HistoryRe
     }
     body.push('</ul>');
   }
+  const styleSheet = STYLE + placements.map((css, i) => `#e${i} { ${css} }\n`).join('');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${historyReportCsp(styleSheet)}">
 <title>${esc(title)}</title>
-<style>${STYLE}</style>
+<style>${styleSheet}</style>
 </head>
 <body>
 ${body.join('\n')}

@@ -23,7 +23,10 @@ const NAMED_CHARS: Record<string, string> = { newline: '\n', space: ' ', tab: '\
  * `file:line` for the form that is wrong.
  */
 export class EdnReader {
+  /** How deeply collections may nest: deeper input is refused with a parse error, not a stack overflow. */
+  static readonly MAX_DEPTH = 200;
   private pos = 0;
+  private depth = 0;
   /** The 1-based line of the reader's position. */
   line: number;
 
@@ -58,6 +61,16 @@ export class EdnReader {
 
   /** Reads one form. */
   readForm(): EdnValue {
+    if (this.depth >= EdnReader.MAX_DEPTH) this.fail(`at most ${EdnReader.MAX_DEPTH} levels of nested collections`, 'deeper nesting');
+    this.depth++;
+    try {
+      return this.readFormAt();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private readFormAt(): EdnValue {
     this.skipSpace();
     const c = this.text[this.pos];
     if (c === undefined) this.fail('an EDN value', 'end of input');

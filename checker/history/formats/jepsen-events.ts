@@ -1,5 +1,5 @@
 import { HistoryParseError } from '../errors.ts';
-import type { History, JepsenInput, Operation, ProcessId } from '../types.ts';
+import type { History, HistorySemantics, JepsenInput, Operation, ProcessId } from '../types.ts';
 
 /** One line of a Jepsen-style history: an invocation or a completion. */
 export interface JepsenEvent {
@@ -29,17 +29,29 @@ interface Open {
  * - `:info`, or no completion before the end of the file: unknown outcome — it may take effect at
  *   any point after its invocation, or never. The process is free to invoke again afterwards.
  *
+ * With `semantics` `'knossos'` (EDN histories), Knossos's rules instead: an `:ok` completion's
+ * value becomes the operation's value (a write's or cas's argument too, as knossos.history/complete
+ * does), and every `:fail`ed operation is dropped, a cas included; the history is marked
+ * `semantics: 'knossos'` so that the register models read a `nil` read as "value unknown".
+ *
  * Throws a {@link HistoryParseError} for a completion without an invocation, a completion of a
  * different function, or an invocation while the process has an operation in flight.
  */
-export function historyFromJepsenEvents(events: Iterable<JepsenEvent>, file: string): History<JepsenInput, unknown> {
+export function historyFromJepsenEvents(
+  events: Iterable<JepsenEvent>,
+  file: string,
+  semantics: HistorySemantics = 'porcupine',
+): History<JepsenInput, unknown> {
+  const knossos = semantics === 'knossos';
   const open = new Map<ProcessId, Open>();
   // Kept operations, in invocation order, before ids are assigned.
   const kept: Array<{ call: number; op: Omit<Operation<JepsenInput, unknown>, 'id'> }> = [];
   let time = 0;
-  const start = (o: Open, ret: number, outcome: 'ok' | 'unknown', output: unknown): void => {
+  const start = (o: Open, ret: number, outcome: 'ok' | 'unknown', output: unknown, completed?: JepsenEvent): void => {
     const e = o.event;
-    const input: JepsenInput = e.key === undefined ? { f: e.f, value: e.value } : { f: e.f, key: e.key, value: e.value };
+    // Knossos (knossos.history/complete): an :ok completion's value becomes the operation's value.
+    const value = knossos && completed && e.f !== 'read' ? completed.value : e.value;
+    const input: JepsenInput = e.key === undefined ? { f: e.f, value } : { f: e.f, key: e.key, value };
     const op: Omit<Operation<JepsenInput, unknown>, 'id'> = { process: e.process, input, outcome, call: o.time, ret, line: e.line };
     if (outcome === 'ok') op.output = output;
     kept.push({ call: o.time, op });
@@ -72,12 +84,15 @@ export function historyFromJepsenEvents(events: Iterable<JepsenEvent>, file: str
       );
     }
     open.delete(e.process);
-    if (e.type === 'ok') start(invocation, t, 'ok', e.f === 'cas' ? true : e.value);
+    if (e.type === 'ok') start(invocation, t, 'ok', e.f === 'cas' ? true : e.value, e);
     else if (e.type === 'fail') {
-      if (e.f === 'cas') start(invocation, t, 'ok', false);
+      // Knossos drops every failed operation (knossos.history/without-failures).
+      if (e.f === 'cas' && !knossos) start(invocation, t, 'ok', false);
     } else start(invocation, Infinity, 'unknown', undefined);
   }
   for (const o of open.values()) start(o, Infinity, 'unknown', undefined);
   kept.sort((a, b) => a.call - b.call);
-  return { ops: kept.map(({ op }, id) => ({ id, ...op })), source: file };
+  const history: History<JepsenInput, unknown> = { ops: kept.map(({ op }, id) => ({ id, ...op })), source: file };
+  if (knossos) history.semantics = 'knossos';
+  return history;
 }

@@ -3,6 +3,20 @@ import type { History, JepsenInput, ProcessId } from '../types.ts';
 import { historyFromJepsenEvents, type JepsenEvent } from './jepsen-events.ts';
 
 const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
+/** How deeply a value may nest (as for EDN): deeper is refused, never a stack overflow later. */
+const MAX_DEPTH = 200;
+
+/** Whether `value` nests deeper than `limit` arrays/objects (iterative: any depth is fine). */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 const SHAPE = 'a JSON object like {"process": 0, "type": "invoke", "f": "write", "value": 3}';
 
 /**
@@ -28,6 +42,9 @@ export function parseJsonl(text: string, file = '<input>'): History<JepsenInput,
       throw new HistoryParseError(file, line, SHAPE, raw.length > 60 ? raw.slice(0, 60) + '…' : raw);
     }
     const r = record as Record<string, unknown>;
+    if (deeperThan(r.value, MAX_DEPTH) || deeperThan(r.key, MAX_DEPTH)) {
+      throw new HistoryParseError(file, line, `a "value" and "key" with at most ${MAX_DEPTH} levels of nesting`, 'deeper nesting');
+    }
     const process = r.process;
     if (process === 'nemesis') continue;
     if (!((typeof process === 'number' && Number.isInteger(process)) || (typeof process === 'string' && process !== ''))) {

@@ -1,14 +1,18 @@
 import { canonicalJson } from '../../index.ts';
 import { showValue } from '../show-value.ts';
 import type { JepsenInput, SequentialModel } from '../types.ts';
+import type { RegisterModelOptions } from './register.ts';
 
 /**
  * A register with compare-and-set, starting at `init` (default null): `read` returns the value,
  * `write` v sets it, `cas` [from, to] sets it to `to` and returns true when it equals `from`, and
- * otherwise returns false. (Porcupine's etcd model; Knossos's cas-register.)
+ * otherwise returns false. (Porcupine's etcd model; Knossos's cas-register.) With `knossos`, a read
+ * of null matches any state, as in Knossos's cas-register (whose no-argument form starts at nil,
+ * like this one).
  */
-export function casRegisterModel(init: unknown = null): SequentialModel<unknown, JepsenInput, unknown> {
+export function casRegisterModel(init: unknown = null, options: RegisterModelOptions = {}): SequentialModel<unknown, JepsenInput, unknown> {
   return {
+    ...(options.knossos ? { observesNothing: (input: JepsenInput, output: unknown) => input.f === 'read' && output === null } : {}),
     name: 'cas-register',
     init: () => init,
     step(state, input) {
