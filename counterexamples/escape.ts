@@ -90,10 +90,14 @@ export function mermaidIds(nodes: readonly string[]): Map<string, string> {
 
 /**
  * Markdown inline text (a table cell, a heading): Markdown and HTML punctuation
- * backslash-escaped, `|` escaped for tables, one line.
+ * backslash-escaped, `|` escaped for tables, one line, and no URL made a link by GFM's
+ * autolinks (`http\://…`, `www\.…`: the escapes show as the characters themselves).
  */
 export function mdText(text: string): string {
-  return escapeControl(text.replace(/\s+/g, ' ')).replace(/[\\`*_[\]<>|~&$#!]/g, (c) => `\\${c}`);
+  return escapeControl(text.replace(/\s+/g, ' '))
+    .replace(/[\\`*_[\]<>|~&$#!]/g, (c) => `\\${c}`)
+    .replace(/:(?=\/\/)/g, '\\:')
+    .replace(/\b(www)\./gi, '$1\\.');
 }
 
 /**

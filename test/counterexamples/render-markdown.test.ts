@@ -316,3 +316,65 @@ describe('renderMarkdown', () => {
     }
   });
 });
+
+/** Markdown and HTML that would take effect if written raw: headings, images with handlers, script links, emphasis. */
+const MARKUP = '\n# Fake heading\n<img src=x onerror=alert(1)> [click](javascript:alert(1)) ![i](http://x/i.png) www.x.com *b* _i_ ~~s~~ `c` | cell';
+
+/**
+ * Every field a trace file controls, Markdown and HTML in each: clocks (global time and each
+ * local clock, keys and values, as a hand-edited file may hold them), params (keys and
+ * values), the property's name and kind, the spec's name and path, the strategy, labels,
+ * node ids, timers, messages and state.
+ */
+function markupTrace(): Trace {
+  const trace = everyKindTrace() as Trace & Record<string, unknown>;
+  const clocks = { t: MARKUP, local: { [`client${MARKUP}`]: MARKUP, client: MARKUP } } as unknown as NonNullable<Trace['initial']['clocks']>;
+  trace.initial.clocks = clocks;
+  for (const step of trace.steps) step.clocks = clocks;
+  const last = trace.steps[trace.steps.length - 1];
+  last.state = { ...(last.state as object), timers: { client: { [`retry${MARKUP}`]: MARKUP } } };
+  trace.steps.push({ label: `custom ${MARKUP}`, index: 0, state: last.state, clocks });
+  trace.params = { [`p${MARKUP}`]: MARKUP };
+  trace.property = { name: MARKUP, kind: MARKUP };
+  trace.spec = { path: MARKUP, name: MARKUP };
+  trace.strategy = MARKUP;
+  trace.random = { seed: MARKUP as unknown as number };
+  trace.environment = { [`e${MARKUP}`]: MARKUP as unknown as number };
+  return trace;
+}
+
+describe('renderMarkdown: every field is escaped', () => {
+  it('clocks, params, property, spec, strategy, labels, timers: no raw heading, image, link or HTML', () => {
+    const md = renderMarkdown(markupTrace());
+    const prose = outsideCode(md.replace(/```mermaid[\s\S]*?```/, '')).replaceAll('<br>', '').replaceAll('**', '');
+    expect(prose).not.toMatch(/(?<!\\)[<>*_[\]$`!]/);
+    // Only our headings start a line.
+    expect(md.split('\n').filter((l) => /^\s{0,3}#/.test(l))).toEqual([expect.stringMatching(/^# /), '## Sequence', '## Steps', '## Final state']);
+    // Every table row keeps its cells.
+    const header = ['| spec ', '| # ', '| node '];
+    let expected = 0;
+    for (const row of md.split('\n').filter((l) => l.startsWith('| '))) {
+      if (header.some((h) => row.startsWith(h))) expected = cells(row);
+      expect(cells(row), row).toBe(expected);
+    }
+    // The time, written raw before, is escaped text now.
+    expect(md).toContain('**Time:** t="\\\\n\\# Fake heading\\\\n\\<img src=x onerror=alert(1)\\> \\[click\\](javascript:alert(1))');
+  });
+
+  it.skipIf(!existsSync(CMARK))('GitHub\'s Markdown (cmark-gfm) makes no element of any field: no img, no link, no extra heading', () => {
+    const html = execFileSync(CMARK, ['-e', 'table', '-e', 'autolink'], { input: renderMarkdown(markupTrace()), encoding: 'utf8' });
+    expect(html).not.toMatch(/<img|<a |<script|<em>|<del>/);
+    expect(html.match(/<h1>/g)).toHaveLength(1);
+    expect(html.match(/<h2>/g)).toHaveLength(3);
+    expect(html).not.toContain('javascript:alert(1)"');
+  });
+
+  it('Mermaid: clocks and labels with markup or control characters stay text', () => {
+    const diagram = renderMermaid(markupTrace());
+    for (const line of diagram.split('\n').slice(1)) {
+      const text = line.includes(': ') ? line.slice(line.indexOf(': ') + 2) : line.replace(/^ {4}participant \w+ as /, '');
+      expect(withoutEntities(text)).not.toMatch(/[;#"{}<>%$\\]/);
+    }
+    expect(diagram.split('\n').every((l, i) => i === 0 || l.startsWith('    '))).toBe(true); // no line break got through
+  });
+});
