@@ -120,7 +120,6 @@ export function generateKvHistory(options: KvHistoryOptions = {}): GeneratedHist
   const phase: Phase[] = new Array(clients).fill('idle');
   const current: Array<Operation<JepsenInput, unknown> | undefined> = new Array(clients).fill(undefined);
   const result: unknown[] = new Array(clients).fill(undefined);
-  const slowness = new Array(clients).fill(1);
   const counter = new Array(clients).fill(0);
   const ops: Operation<JepsenInput, unknown>[] = [];
   const queue = new EventQueue();
@@ -142,8 +141,7 @@ export function generateKvHistory(options: KvHistoryOptions = {}): GeneratedHist
       current[c] = op;
       phase[c] = 'invoked';
       started++;
-      slowness[c] = random() < slow ? slowFactor : 1;
-      queue.push(now + delay(latency * slowness[c]), c);
+      queue.push(now + delay(latency * (random() < slow ? slowFactor : 1)), c);
     } else if (phase[c] === 'invoked') {
       const op = current[c]!;
       if (op.input.f !== 'get' && lost > 0 && random() < lost) {
@@ -157,7 +155,7 @@ export function generateKvHistory(options: KvHistoryOptions = {}): GeneratedHist
       }
       result[c] = apply(store, op.input);
       phase[c] = 'applied';
-      queue.push(now + delay(latency * slowness[c]), c);
+      queue.push(now + delay(latency * (random() < slow ? slowFactor : 1)), c);
     } else {
       const op = current[c]!;
       op.ret = time++;

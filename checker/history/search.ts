@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { canonicalJson } from '../index.ts';
 import type { ProcessId, SequentialModel } from './types.ts';
 
@@ -59,7 +60,7 @@ export interface SearchOptions {
    */
   allStates?: boolean;
   /**
-   * Memory bound of the search's caches (bytes; default 256 MiB): when the configurations seen,
+   * Memory bound of the search's caches (bytes; default {@link DEFAULT_MEMORY_BYTES}): when the configurations seen,
    * the interned states and the step cache outgrow it, they are dropped and the search goes on
    * without them (it may then revisit configurations: slower, never wrong).
    */
@@ -165,6 +166,93 @@ class ConfigurationSet {
   }
 }
 
+/**
+ * The step cache: (state id, op) → resulting state id (or -1: the output does not match there),
+ * as an open-addressing table over typed arrays (no Map entry per step).
+ */
+class StepCache {
+  private sids = new Int32Array(0);
+  private ops = new Int32Array(0);
+  private results = new Int32Array(0);
+  private mask = 0;
+  size = 0;
+
+  constructor() {
+    this.clear();
+  }
+
+  bytes(): number {
+    return this.sids.byteLength * 3;
+  }
+
+  clear(): void {
+    this.sids = new Int32Array(4096).fill(-1);
+    this.ops = new Int32Array(4096);
+    this.results = new Int32Array(4096);
+    this.mask = 4095;
+    this.size = 0;
+  }
+
+  private slot(sid: number, op: number): number {
+    let h = Math.imul(sid, 0x9e3779b1) ^ Math.imul(op + 1, 0x85ebca6b);
+    h ^= h >>> 15;
+    return h & this.mask;
+  }
+
+  /** The cached result, or -2 when there is none. */
+  get(sid: number, op: number): number {
+    for (let i = this.slot(sid, op); ; i = (i + 1) & this.mask) {
+      const s = this.sids[i];
+      if (s === -1) return -2;
+      if (s === sid && this.ops[i] === op) return this.results[i];
+    }
+  }
+
+  set(sid: number, op: number, result: number): void {
+    if ((this.size + 1) * 2 > this.mask) this.grow();
+    let i = this.slot(sid, op);
+    while (this.sids[i] !== -1) i = (i + 1) & this.mask;
+    this.sids[i] = sid;
+    this.ops[i] = op;
+    this.results[i] = result;
+    this.size++;
+  }
+
+  private grow(): void {
+    const { sids, ops, results } = this;
+    const size = (this.mask + 1) * 2;
+    this.sids = new Int32Array(size).fill(-1);
+    this.ops = new Int32Array(size);
+    this.results = new Int32Array(size);
+    this.mask = size - 1;
+    this.size = 0;
+    for (let i = 0; i < sids.length; i++) if (sids[i] !== -1) this.set(sids[i], ops[i], results[i]);
+  }
+}
+
+/**
+ * The default memory bound of a search's caches: 1 GiB, or a third of V8's heap limit when that
+ * is less (the interned states live on the heap).
+ */
+export const DEFAULT_MEMORY_BYTES = Math.min(2 ** 30, Math.floor(getHeapStatistics().heap_size_limit / 3));
+
+/** Negative zero as a map key (maps take -0 for 0; canonical JSON does not). */
+const NEGATIVE_ZERO = Symbol('-0');
+
+/** A primitive state as a map key with canonical JSON's identity: -0 apart from 0, undefined as null. */
+function primitiveKey(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value === 0 && 1 / (value as number) < 0) return NEGATIVE_ZERO;
+  return value;
+}
+
+/** Canonical-JSON equality of two primitives: NaN equals NaN, -0 differs from 0, undefined is null. */
+function samePrimitive(a: unknown, b: unknown): boolean {
+  return Object.is(a, b) || (a == null && b == null);
+}
+
+const isPrimitive = (value: unknown): boolean => (typeof value !== 'object' || value === null) && typeof value !== 'function';
+
 /** splitmix32: deterministic per-op random keys for Zobrist hashing of the linearized set. */
 function zobristKeys(n: number): Uint32Array {
   const keys = new Uint32Array(2 * n);
@@ -179,8 +267,6 @@ function zobristKeys(n: number): Uint32Array {
   return keys;
 }
 
-/** Roughly what one step-cache entry costs (bytes), for the memory bound. */
-const STEP_BYTES = 40;
 
 /**
  * The Wing–Gong–Lowe search, iterative (an explicit stack, so histories of any length are fine):
@@ -205,7 +291,7 @@ export function searchLinearization(
   order: SearchOrder,
   options: SearchOptions = {},
 ): SearchOutcome {
-  const { deadline = Infinity, stats, allStates = false, memoryBytes = 256 * 2 ** 20 } = options;
+  const { deadline = Infinity, stats, allStates = false, memoryBytes = DEFAULT_MEMORY_BYTES } = options;
   const n = ops.length;
   const words = Math.max(1, (n + 31) >>> 5);
   const bits = new Uint32Array(words);
@@ -221,7 +307,7 @@ export function searchLinearization(
   const defaultHash = !model.equal && (!model.hash || model.hash === canonicalJson);
   const hash = model.hash ? (s: unknown) => model.hash!(s) : model.equal ? () => '' : canonicalJson;
   const intern = (state: unknown): number => {
-    const h = defaultHash && (typeof state !== 'object' || state === null) ? state : hash(state);
+    const h = defaultHash && isPrimitive(state) ? primitiveKey(state) : hash(state);
     const found = byHash.get(h);
     if (!model.equal) {
       if (found !== undefined) return found as number;
@@ -240,23 +326,24 @@ export function searchLinearization(
   };
 
   // Observed outputs, canonicalised once; which operations are read-only observations.
-  const observed = ops.map((op) => (op.known && !model.outputEqual ? canonicalJson(op.output) : ''));
+  const observed = ops.map((op) => (op.known && !model.outputEqual && !isPrimitive(op.output) ? canonicalJson(op.output) : ''));
   const observer = new Uint8Array(n);
   if (model.readOnly) for (let i = 0; i < n; i++) if (ops[i].known && model.readOnly(ops[i].input)) observer[i] = 1;
   // (state id, op) → resulting state id, or -1 when the op's output does not match there.
-  let stepCache = new Map<number, number>();
+  const stepCache = new StepCache();
   const apply = (sid: number, op: number): number => {
-    const key = sid * n + op;
-    const cached = stepCache.get(key);
-    if (cached !== undefined) return cached;
+    const cached = stepCache.get(sid, op);
+    if (cached !== -2) return cached;
     const o = ops[op];
     const result = model.step(states[sid], o.input);
     let ok = true;
     if (o.known && result.output !== undefined) {
-      ok = model.outputEqual ? model.outputEqual(result.output, o.output) : canonicalJson(result.output) === observed[op];
+      if (model.outputEqual) ok = model.outputEqual(result.output, o.output);
+      else if (isPrimitive(result.output) && isPrimitive(o.output)) ok = samePrimitive(result.output, o.output);
+      else ok = canonicalJson(result.output) === observed[op];
     }
     const next = ok ? intern(result.state) : -1;
-    stepCache.set(key, next);
+    stepCache.set(sid, op, next);
     return next;
   };
 
@@ -300,12 +387,12 @@ export function searchLinearization(
     for (const [old] of kept) intern(oldStates[old]);
     finalStates.clear();
     for (const id of finals) finalStates.add(id);
-    stepCache = new Map();
+    stepCache.clear();
     seen.clear();
     if (stats) stats.compactions = (stats.compactions ?? 0) + 1;
     return fresh;
   };
-  const memoryUsed = (): number => seen.bytes() + stateBytes + stepCache.size * STEP_BYTES;
+  const memoryUsed = (): number => seen.bytes() + stateBytes + stepCache.bytes();
 
   // The longest partial linearization, and how much of it is still a prefix of the stack.
   // "Longest" counts known-outcome operations, and ends with one: trailing unknown-outcome
