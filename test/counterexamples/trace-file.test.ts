@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -204,6 +204,15 @@ const traceArbitrary: fc.Arbitrary<Trace> = fc
   }));
 
 describe('serializeTrace / parseTrace round trips', () => {
+  it('every gallery trace reads and writes back byte for byte', () => {
+    const files = readdirSync(gallery).filter((f) => f.endsWith('.json') && f !== 'entries.json');
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) {
+      const text = readFileSync(path.join(gallery, f), 'utf8');
+      expect(serializeTrace(parseTrace(text)), f).toBe(text);
+    }
+  });
+
   it('parseTrace(serializeTrace(t)) equals t, and the text is JSON.stringify(t, null, 2)', () => {
     fc.assert(
       fc.property(traceArbitrary, (trace) => {
