@@ -179,7 +179,8 @@ function readTrace(text: string): Trace {
   }
   if (top.get('version') !== 1) {
     const v = top.get('version');
-    fail(at('version'), '1', v, top.has('version'), `(trace version ${found(v, top.has('version')).replace(/^the number /, '')} is not supported: this faultline reads version 1)`);
+    const note = typeof v === 'number' ? `(trace version ${v} is not supported: this faultline reads version 1)` : undefined;
+    fail(at('version'), '1', v, top.has('version'), note);
   }
 
   const spec = top.object('spec', 'an object { path, name, sha256? }');
