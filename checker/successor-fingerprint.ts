@@ -14,6 +14,9 @@ import {
   type Fingerprint,
 } from './fingerprint.ts';
 
+const arrayProto = Array.prototype;
+const objectProto = Object.prototype;
+
 /**
  * Whether the search checks, for the state with log id `id`, that the spec left it unchanged
  * ({@link SuccessorFingerprints.parentIntact}): one state in 64, the initial one first, which
@@ -49,6 +52,9 @@ export class SuccessorFingerprints {
   private sumA = new Int32Array(64);
   private sumB = new Int32Array(64);
   private live = new Int32Array(64);
+  // Whether a node holds a zero: only there can a successor's value be === the parent's and
+  // yet another value (-0 is not 0), so only there is reuse checked with Object.is.
+  private zeros = new Uint8Array(64);
   // An object node's keys and their hashes (its shape's, shared: not copied per entry).
   private keys: (readonly string[] | undefined)[] = [];
   private keyA: (Int32Array | undefined)[] = [];
@@ -173,6 +179,7 @@ export class SuccessorFingerprints {
       return;
     }
     const at = this.first[node] + i;
+    if (value === 0) this.zeros[node] = 1;
     this.values[at] = value;
     this.child[at] = child;
     let ea: number;
@@ -217,14 +224,14 @@ export class SuccessorFingerprints {
   private record(v: unknown, node: number, i: number): void {
     if (typeof v !== 'object' || v === null) return this.putLeaf(node, i, v);
     const proto = Object.getPrototypeOf(v);
-    if (proto === Array.prototype) {
+    if (proto === arrayProto) {
       const elements = v as unknown[];
       const array = this.openArray(elements.length);
       for (let j = 0; j < elements.length; j++) this.record(elements[j], array, j);
       this.close(array);
       return this.put(node, i, v, this.ra, this.rb, array);
     }
-    if (proto !== Object.prototype) return this.putLeaf(node, i, v);
+    if (proto !== objectProto) return this.putLeaf(node, i, v);
     const record = v as Record<string, unknown>;
     const keys = Object.keys(record);
     const keyA = new Int32Array(keys.length);
@@ -258,6 +265,7 @@ export class SuccessorFingerprints {
     this.sumA[node] = 0;
     this.sumB[node] = 0;
     this.live[node] = 0;
+    this.zeros[node] = 0;
     this.keys[node] = keys;
     this.entryCount += entries;
     if (this.entryCount > this.hashA.length) this.growEntries(this.entryCount);
@@ -271,9 +279,9 @@ export class SuccessorFingerprints {
     if (node < 0 || typeof v !== 'object' || v === null) {
       this.leaf(v);
     } else if (this.isArray[node] === 1) {
-      if (Object.getPrototypeOf(v) === Array.prototype) this.hashArray(v as unknown[], node);
+      if (Object.getPrototypeOf(v) === arrayProto) this.hashArray(v as unknown[], node);
       else this.leaf(v);
-    } else if (Object.getPrototypeOf(v) === Object.prototype) {
+    } else if (Object.getPrototypeOf(v) === objectProto) {
       this.hashObject(v as Record<string, unknown>, node);
     } else {
       this.leaf(v);
@@ -288,12 +296,13 @@ export class SuccessorFingerprints {
     const had = this.size[node];
     const shared = n < had ? n : had;
     const values = this.values;
+    const zeros = this.zeros[node] === 1;
     let a = this.sumA[node];
     let b = this.sumB[node];
     for (let i = 0; i < shared; i++) {
       const at = first + i;
       const e = v[i];
-      if (values[at] === e && (e !== 0 || Object.is(values[at], e))) continue; // -0 is not 0
+      if (values[at] === e && (!zeros || e !== 0 || Object.is(values[at], e))) continue;
       this.hashAt(e, this.child[at]);
       a = (a + elementA(i, this.ra) - this.hashA[at]) | 0;
       b = (b + elementB(i, this.rb) - this.hashB[at]) | 0;
@@ -318,6 +327,7 @@ export class SuccessorFingerprints {
     const count = keys.length;
     const first = this.first[node];
     const values = this.values;
+    const zeros = this.zeros[node] === 1;
     let a = this.sumA[node];
     let b = this.sumB[node];
     let n = 0;
@@ -350,7 +360,7 @@ export class SuccessorFingerprints {
         continue;
       }
       const old = values[at];
-      if (old === value && (value !== 0 || Object.is(old, value))) {
+      if (old === value && (!zeros || value !== 0 || Object.is(old, value))) {
         kept++;
         continue;
       }
@@ -374,6 +384,9 @@ export class SuccessorFingerprints {
     const isArray = new Uint8Array(size);
     isArray.set(this.isArray);
     this.isArray = isArray;
+    const zeros = new Uint8Array(size);
+    zeros.set(this.zeros);
+    this.zeros = zeros;
     this.first = grown(this.first, size);
     this.size = grown(this.size, size);
     this.sumA = grown(this.sumA, size);

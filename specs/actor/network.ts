@@ -19,7 +19,7 @@ export function envelopeKey(e: Envelope, fifo: boolean): string {
   if (cached !== undefined) return cached;
   let key = frozenKeys.get(e);
   if (key !== undefined) return key;
-  key = canonicalJson(e, 'message');
+  key = canonicalJson(e, 'envelope');
   if (Object.isExtensible(e)) Object.defineProperty(e, SORT_KEY, { value: key });
   else frozenKeys.set(e, key);
   return key;
