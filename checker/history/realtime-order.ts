@@ -34,10 +34,15 @@ class LinkedOps {
  * Real-time order, for linearizability (Wing & Gong's list walk, after Lowe): an operation may be
  * linearized next iff it was invoked no later than the earliest completion among the operations
  * not yet linearized (one that completed must come before anything invoked after it). Candidates
- * are enumerated known-outcome operations first, in invocation order, then unknown-outcome ones:
+ * are enumerated known-outcome operations first, then unknown-outcome ones (in invocation order):
  * an unknown-outcome operation is only worth placing where a later observation needs it, so trying
  * it last finds linearizations of real histories (full of `:info` writes) far sooner. Linearizing
  * unlinks an operation from the lists; taking it back relinks it.
+ *
+ * Two strategies order the known-outcome candidates (the search alternates them, see
+ * searchLinearization): 0, invocation order (Wing & Gong, Porcupine); 1, earliest completion
+ * first, which follows the order in which a real system took effect more closely when some
+ * operations are slow (an operation invoked early that completes late is tried late).
  */
 export function realTimeOrder(ops: readonly PreparedOp[]): SearchOrder {
   const n = ops.length;
@@ -70,10 +75,32 @@ export function realTimeOrder(ops: readonly PreparedOp[]): SearchOrder {
     for (; i !== -1 && ops[i].call <= h; i = unknown.next[i]) if (twin[i] === -1 || lifted[twin[i]] === 1) return -(i + 2);
     return END;
   };
+  /** Invocation order: the next known candidate from `i` on in the list of calls. */
   const knownFrom = (i: number): number => (i !== -1 && ops[i].call <= horizon() ? i : unknownFrom(unknown.next[unknown.head]));
+  /**
+   * Earliest completion first: the known candidate with the smallest (ret, index) above (`ret`,
+   * `index`). The candidates are the known operations left that were invoked by the horizon: all
+   * are in flight at the horizon, so the scan is as long as the concurrency.
+   */
+  const knownAfter = (ret: number, index: number): number => {
+    const h = horizon();
+    let best = -1;
+    for (let i = calls.next[calls.head]; i !== -1 && ops[i].call <= h; i = calls.next[i]) {
+      const r = ops[i].ret;
+      if (r < ret || (r === ret && i <= index)) continue;
+      if (best === -1 || r < ops[best].ret || (r === ops[best].ret && i < best)) best = i;
+    }
+    return best !== -1 ? best : unknownFrom(unknown.next[unknown.head]);
+  };
+  let byReturn = false;
   return {
-    start: () => knownFrom(calls.next[calls.head]),
-    next: (cursor) => (cursor >= 0 ? knownFrom(calls.next[cursor]) : unknownFrom(unknown.next[-cursor - 2])),
+    strategies: 2,
+    useStrategy(strategy) {
+      byReturn = strategy === 1;
+    },
+    start: () => (byReturn ? knownAfter(-Infinity, -1) : knownFrom(calls.next[calls.head])),
+    next: (cursor) =>
+      cursor >= 0 ? (byReturn ? knownAfter(ops[cursor].ret, cursor) : knownFrom(calls.next[cursor])) : unknownFrom(unknown.next[-cursor - 2]),
     opAt: (cursor) => (cursor >= 0 ? cursor : -cursor - 2),
     lift(op) {
       if (ops[op].known) {
@@ -93,6 +120,6 @@ export function realTimeOrder(ops: readonly PreparedOp[]): SearchOrder {
         lifted[op] = 0;
       }
     },
-    after: (op) => (ops[op].known ? knownFrom(calls.next[op]) : unknownFrom(unknown.next[op])),
+    after: (op) => (ops[op].known ? (byReturn ? knownAfter(ops[op].ret, op) : knownFrom(calls.next[op])) : unknownFrom(unknown.next[op])),
   };
 }

@@ -37,6 +37,10 @@ export interface SearchOrder {
   unlift(op: number): void;
   /** Where to continue after taking `op` back: the candidate after it, or END. */
   after(op: number): number;
+  /** How many candidate orders the order offers (the search alternates them); default 1. */
+  strategies?: number;
+  /** Switches to candidate order `strategy` (0 … strategies-1); only called with nothing lifted. */
+  useStrategy?(strategy: number): void;
 }
 
 /** What the search found. */
@@ -52,7 +56,7 @@ export interface SearchOptions {
   /** Give up at this `Date.now()`. */
   deadline?: number;
   /** Counters, for benchmarks. */
-  stats?: { configurations: number; steps: number; compactions?: number };
+  stats?: { configurations: number; steps: number; compactions?: number; restarts?: number };
   /**
    * Do not stop at the first full linearization: explore everything and collect the model states
    * in which every known-outcome operation is linearized (with any subset of the unknown-outcome
@@ -134,6 +138,33 @@ class ConfigurationSet {
     this.slots[slot] = e;
     if (this.size * 2 > this.mask) this.rehash();
     return true;
+  }
+
+  /** Forgets (bits, sid) if it is there (its entry stays as a tombstone). */
+  remove(bits: Uint32Array, sid: number, h1: number, h2: number): void {
+    const words = this.words;
+    let key = (h1 ^ Math.imul(sid + 1, 0x9e3779b1)) >>> 0;
+    key = Math.imul(key ^ (key >>> 16), 0x85ebca6b) >>> 0;
+    key = (key ^ (key >>> 13)) >>> 0;
+    const tag = (h2 ^ Math.imul(sid + 1, 0x27d4eb2f)) >>> 0;
+    for (let slot = key & this.mask; ; slot = (slot + 1) & this.mask) {
+      const e = this.slots[slot];
+      if (e === -1) return;
+      if (this.tags[e] === tag && this.sids[e] === sid && this.keys[e] === key) {
+        let same = true;
+        const base = e * words;
+        for (let w = 0; w < words; w++) {
+          if (this.arena[base + w] !== bits[w]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) {
+          this.sids[e] = -2; // matches no state id
+          return;
+        }
+      }
+    }
   }
 
   private grow(): void {
@@ -229,6 +260,9 @@ class StepCache {
     for (let i = 0; i < sids.length; i++) if (sids[i] !== -1) this.set(sids[i], ops[i], results[i]);
   }
 }
+
+/** Steps of the first run of each candidate order, before the search restarts with the next. */
+const RESTART_STEPS = 1 << 14;
 
 /**
  * The default memory bound of a search's caches: 1 GiB, or a third of V8's heap limit when that
@@ -435,6 +469,37 @@ export function searchLinearization(
     return false;
   };
 
+  // Restarts: with several candidate orders, each runs for a budget of steps, alternating and
+  // doubling the budget (so some run always completes). The configurations seen carry over: any
+  // one that is not on the current path was explored to the end and failed — a successor has
+  // more operations than every configuration on the path — so when the path is taken down, its
+  // configurations are forgotten and everything else is kept, and no run redoes another's work.
+  const strategies = order.strategies ?? 1;
+  let strategy = 0;
+  let budget = strategies > 1 ? RESTART_STEPS : Infinity;
+  let spent = 0;
+  const restart = (): void => {
+    while (stackOp.length > 0) {
+      seen.remove(bits, sid, h1, h2);
+      const op = stackOp.pop()!;
+      sid = stackSid.pop()!;
+      stackForced.pop();
+      flip(op);
+      if (ops[op].known) {
+        remaining++;
+        knownDepth--;
+      }
+      order.unlift(op);
+    }
+    common = 0;
+    strategy = (strategy + 1) % strategies;
+    if (strategy === 0) budget *= 2;
+    spent = 0;
+    order.useStrategy!(strategy);
+    if (stats) stats.restarts = (stats.restarts ?? 0) + 1;
+  };
+  order.useStrategy?.(0);
+
   let cursor = END;
   let fresh = true;
   let iterations = 0;
@@ -442,6 +507,11 @@ export function searchLinearization(
     if ((++iterations & 1023) === 0) {
       if (Date.now() > deadline) return { kind: 'timeout', longest: longest.slice() };
       if (memoryUsed() > memoryBytes) sid = compact(sid);
+      if ((spent += 1024) > budget) {
+        restart();
+        fresh = true;
+        continue;
+      }
     }
     if (fresh) {
       // A new configuration: first, a read-only operation that fits goes next, without choice.
