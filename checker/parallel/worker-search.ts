@@ -214,18 +214,21 @@ export class WorkerSearch<S, A> {
       const next = this.successor(state, id, actions[a]);
       if (sampled) this.checkUnchanged(id, actions[a]);
       if (next === undefined) continue;
-      if (!this.discover(next, id, a)) return false;
+      if (!this.discover(next, id, a, actions[a])) return false;
     }
     return true;
   }
 
   /** Counts a generated state, adds and checks it if new; false when the search must stop. */
-  private discover(state: S, parent: number, action: number): boolean {
+  private discover(state: S, parent: number, action: number, taken?: A): boolean {
     if ((++this.generated & 255) === 0) this.publish();
     try {
       fingerprintState(this.model, state, this.fp, parent < 0 ? undefined : this.successors);
     } catch (error) {
-      throw new Located(new SpecError(parent < 0 ? 'init' : 'next', error), parent);
+      // A value the state may not hold, or a cycle: named by the action that made it.
+      const e = new SpecError(parent < 0 ? 'init' : 'next', error);
+      if (taken !== undefined) e.actionLabel = this.label(taken);
+      throw new Located(e, parent);
     }
     if (!this.visited.add(this.fp.hi, this.fp.lo)) return true;
     const id = this.log.add(this.fp.hi, this.fp.lo, parent, action) * this.workers + this.me;
