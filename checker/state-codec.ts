@@ -495,6 +495,7 @@ export class StateCodec {
     const b = this.input[this.at++];
     if (b >= SMALL_INT) {
       const n = b - SMALL_INT;
+      if (n === 0) r.markZero(node); // -0 is not 0: see SuccessorFingerprints
       r.put(node, i, n, smallIntA[n], smallIntB[n], -1);
       return n;
     }

@@ -179,7 +179,6 @@ export class SuccessorFingerprints {
       return;
     }
     const at = this.first[node] + i;
-    if (value === 0) this.zeros[node] = 1;
     this.values[at] = value;
     this.child[at] = child;
     let ea: number;
@@ -202,8 +201,18 @@ export class SuccessorFingerprints {
     this.live[node]++;
   }
 
+  /**
+   * Marks `node` as holding a zero (-0 or 0): where the parent has one, a successor's value
+   * may be === to it and yet be the other zero. Whoever puts a zero into a node marks it
+   * (putLeaf does; the codec for the zeros it puts by their known hash).
+   */
+  markZero(node: number): void {
+    if (node >= 0) this.zeros[node] = 1;
+  }
+
   /** Puts a value hashed from scratch (nothing inside it will be reused). */
   putLeaf(node: number, i: number, value: unknown): void {
+    if (value === 0) this.markZero(node);
     hashValue(value);
     this.put(node, i, value, laneA(), laneB(), -1);
   }
