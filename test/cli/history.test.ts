@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateKvHistory, serializeJsonl } from '../../checker/history/index.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CORPUS = path.resolve(ROOT, 'test/fixtures/histories/porcupine');
@@ -194,5 +196,82 @@ describe.concurrent('faultline history: bad input → exit 2, one line', () => {
     expect(badInput(await faultline('history', 'no/such/file.log', '-f', 'porcupine-etcd', '-m', 'register'))).toBe('faultline: no/such/file.log: cannot read the history file');
     expect(badInput(await faultline('history', ETCD_OK, '-f', 'porcupine-etcd', '-m', 'register', '--out', 'x.pdf'))).toContain('give a .md (Markdown) or .html');
     expect(badInput(await faultline('history', ETCD_OK, '-f', 'porcupine-etcd', '-m', 'register', '--timeout', '-1'))).toContain('--timeout');
+  });
+});
+
+describe.concurrent('faultline history: never overwrites the history, and the HTML report is inert', () => {
+  const history = () => jsonl([
+    { process: 0, type: 'invoke', f: 'write', value: 1 },
+    { process: 0, type: 'ok', f: 'write', value: 1 },
+    { process: 1, type: 'invoke', f: 'read' },
+    { process: 1, type: 'ok', f: 'read', value: 2 },
+  ]);
+
+  it('--out naming the history file is refused before checking: exit 2, the file untouched', async () => {
+    const h = file('self.html', history());
+    const line = badInput(await faultline('history', h, '-f', 'jsonl', '-m', 'register', '--out', h));
+    expect(line).toBe(`faultline: --out ${h}: that is the history file itself; give another file name (it would be overwritten)`);
+    expect(readFileSync(h, 'utf8')).toBe(history());
+    // The same file by another path: relative with dots, a symbolic link, a hard link.
+    const dotted = path.join(dir, '.', '..', path.basename(dir), 'self.html');
+    expect(badInput(await faultline('history', h, '-f', 'jsonl', '-m', 'register', '--out', dotted))).toContain('that is the history file itself');
+    const sym = path.join(dir, 'sym.html');
+    symlinkSync(h, sym);
+    expect(badInput(await faultline('history', h, '-f', 'jsonl', '-m', 'register', '--out', sym))).toContain('that is the history file itself');
+    expect(badInput(await faultline('history', sym, '-f', 'jsonl', '-m', 'register', '--out', h))).toContain('that is the history file itself');
+    const hard = path.join(dir, 'hard.md');
+    linkSync(h, hard);
+    expect(badInput(await faultline('history', h, '-f', 'jsonl', '-m', 'register', '--out', hard))).toContain('that is the history file itself');
+    expect(readFileSync(h, 'utf8')).toBe(history());
+  });
+
+  it('the HTML report carries a hash-based CSP: no unsafe-inline, no scripts, no style attributes', async () => {
+    const out = path.join(dir, 'csp.html');
+    const r = await faultline('history', ETCD_BAD, '-f', 'porcupine-etcd', '-m', 'cas-register', '--out', out);
+    expect(r.code).toBe(1);
+    const html = readFileSync(out, 'utf8');
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
+    expect(csp).toBeDefined();
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("default-src 'none'; script-src 'none'; style-src 'sha256-");
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]);
+    expect(styles).toHaveLength(1);
+    const digest = createHash('sha256').update(styles[0], 'utf8').digest('base64');
+    expect(csp).toContain(`style-src 'sha256-${digest}';`);
+    expect(html).not.toMatch(/<script|\sstyle=|\son[a-z]+=/i);
+  });
+});
+
+describe.concurrent('faultline history: Knossos EDN and large histories', () => {
+  const KNOSSOS = path.resolve(ROOT, 'test/fixtures/histories/knossos');
+
+  it("an EDN history follows Knossos's rules: nil reads match any state", async () => {
+    const r = await faultline('history', path.join(KNOSSOS, 'nil-reads.edn'), '--model', 'cas-register', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ linearizable: true, ops: 5, format: 'knossos-edn' });
+    const stale = await faultline('history', path.join(KNOSSOS, 'stale-read.edn'), '--model', 'cas-register', '--json');
+    expect(stale.code).toBe(1);
+    expect(JSON.parse(stale.stdout).failure.failingOp).toEqual({ id: 3, line: 9, process: 2, op: 'read() → 1', outcome: 'ok' });
+  });
+
+  it('deeply nested EDN or JSON lines: one line, exit 2', async () => {
+    const deep = '['.repeat(50_000) + ']'.repeat(50_000);
+    const edn = file('deep.edn', `[{:process 0, :type :invoke, :f :write, :value ${deep}}]\n`);
+    expect(badInput(await faultline('history', edn, '-m', 'register'))).toBe(`faultline: ${edn}:1: expected at most 200 levels of nested collections, found deeper nesting`);
+    const lines = file('deep.jsonl', `{"process": 0, "type": "invoke", "f": "write", "value": ${deep}}\n`);
+    expect(badInput(await faultline('history', lines, '-m', 'register'))).toBe(
+      `faultline: ${lines}:1: expected a "value" and "key" with at most 200 levels of nesting, found deeper nesting`,
+    );
+  });
+
+  it('a 50-client history of 5,000 operations is decided; a hard one is bounded by --timeout (exit 3)', async () => {
+    const easy = file('c50.jsonl', serializeJsonl(generateKvHistory({ clients: 50, ops: 5000, keys: 10 }).history));
+    const ok = await faultline('history', easy, '-m', 'kv', '--json');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ linearizable: true, ops: 5000, partitions: 10 });
+    const hard = file('c50-hard.jsonl', serializeJsonl(generateKvHistory({ clients: 50, ops: 5000, keys: 10, latency: 1, seed: 2 }).history));
+    const r = await faultline('history', hard, '-m', 'kv', '--timeout', '1', '--json');
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout)).toMatchObject({ linearizable: null, result: 'timeout', gaveUp: true, ops: 5000 });
   });
 });
