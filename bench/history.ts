@@ -6,7 +6,7 @@
  *
  *   node --import tsx bench/history.ts                 the default cases (below)
  *   node --import tsx bench/history.ts --clients 50 --ops 5000 --keys 10 [--latency 0.1]
- *                                       [--slow 0.05] [--seed 1] [--corrupt 0.5] [--timeout 60]
+ *                                       [--slow 0.05] [--factor 10] [--seed 1] [--corrupt 0.5] [--timeout 60]
  *
  * Each case runs in a child process of its own, so its peak RSS (getrusage maxRSS) is its own.
  * Exit status 0 when every verdict is the one the generator built in, 1 otherwise.
@@ -28,6 +28,8 @@ const CASES: Case[] = [
   { name: '50 clients × 5,000 ops × 10 keys, read corrupted', clients: 50, ops: 5000, keys: 10, corruptAt: 0.5 },
   { name: '50 clients × 20,000 ops × 50 keys', clients: 50, ops: 20000, keys: 50 },
   { name: '50 clients × 5,000 ops × 10 keys, 5× the overlap', clients: 50, ops: 5000, keys: 10, latency: 0.5 },
+  // 3% of the phases 300× slower: effects long before, or long after, completions (Porcupine's c50 has both).
+  { name: '50 clients × 5,000 ops × 10 keys, stragglers', clients: 50, ops: 5000, keys: 10, latency: 0.3, slow: 0.03, slowFactor: 300 },
 ];
 
 function flag(args: string[], name: string): number | undefined {
@@ -60,7 +62,7 @@ function main(): number {
     runCase(JSON.parse(args[1]) as Case);
     return 0;
   }
-  const custom = flag(args, 'clients') !== undefined || flag(args, 'ops') !== undefined || flag(args, 'keys') !== undefined;
+  const custom = ['clients', 'ops', 'keys', 'latency', 'slow', 'seed', 'corrupt'].some((name) => flag(args, name) !== undefined);
   const cases: Case[] = custom
     ? [
         {
@@ -70,6 +72,7 @@ function main(): number {
           keys: flag(args, 'keys') ?? 10,
           ...(flag(args, 'latency') !== undefined ? { latency: flag(args, 'latency') } : {}),
           ...(flag(args, 'slow') !== undefined ? { slow: flag(args, 'slow') } : {}),
+          ...(flag(args, 'factor') !== undefined ? { slowFactor: flag(args, 'factor') } : {}),
           ...(flag(args, 'seed') !== undefined ? { seed: flag(args, 'seed') } : {}),
           ...(flag(args, 'corrupt') !== undefined ? { corruptAt: flag(args, 'corrupt') } : {}),
           ...(flag(args, 'timeout') !== undefined ? { timeout: flag(args, 'timeout') } : {}),

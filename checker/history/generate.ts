@@ -102,10 +102,12 @@ type Phase = 'idle' | 'invoked' | 'applied';
 /**
  * A deterministic history of a simulated key-value store (get / put / append of strings, every
  * key starting at `""`, Porcupine's kv model) driven by concurrent clients, as a discrete-event
- * simulation. Each client loops: invoke an operation; after a random delay apply it to the store
- * atomically (its linearization point); after another delay complete it with the result; think;
- * repeat. Delays are exponential, and one operation in `slow` (default 1 in 20) is 30 times
- * slower, so some operations overlap hundreds of others, as in real logs. The history is
+ * simulation. Every client starts at time 0 and loops: invoke an operation; after a random delay
+ * apply it to the store atomically (its linearization point); after another delay complete it
+ * with the result; think; repeat. Think times are exponential with mean 1, the two delays
+ * exponential with mean `latency` (default 0.1), and each delay is `slowFactor` times longer
+ * (default 10) with probability `slow` (default 0.05): an operation may take effect long after
+ * its invocation, or complete long after it took effect, as in real logs. The history is
  * linearizable by construction; `corruptAt` turns one read into a value that was never in the
  * store, which no linearization can explain. Appended fragments are unique (`"x <client> <n> y"`,
  * as in Porcupine's test data).
