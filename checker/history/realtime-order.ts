@@ -94,6 +94,10 @@ export function realTimeOrder(ops: readonly PreparedOp[]): SearchOrder {
   };
   let byReturn = false;
   return {
+    horizonOp: () => {
+      const first = returns.next[returns.head];
+      return first === -1 ? END : first;
+    },
     strategies: 2,
     useStrategy(strategy) {
       byReturn = strategy === 1;

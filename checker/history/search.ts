@@ -37,6 +37,12 @@ export interface SearchOrder {
   unlift(op: number): void;
   /** Where to continue after taking `op` back: the candidate after it, or END. */
   after(op: number): number;
+  /**
+   * The known-outcome operation left that completed first (it must be linearized before anything
+   * invoked after its completion), or END. Optional: the search uses it to try first the
+   * operations that let an observation there go next.
+   */
+  horizonOp?(): number;
   /** How many candidate orders the order offers (the search alternates them); default 1. */
   strategies?: number;
   /** Switches to candidate order `strategy` (0 … strategies-1); only called with nothing lifted. */
@@ -86,7 +92,11 @@ class ConfigurationSet {
   private arena = new Uint32Array(0);
   size = 0;
 
-  constructor(private readonly words: number) {
+  constructor(
+    private readonly words: number,
+    /** Bitmask of the known-outcome operations (the others are optional: see add). */
+    private readonly knownMask: Uint32Array,
+  ) {
     this.clear();
   }
 
@@ -105,9 +115,15 @@ class ConfigurationSet {
     this.size = 0;
   }
 
-  /** Adds (bits, sid), whose set has the Zobrist hashes (h1, h2); false when it was there already. */
+  /**
+   * Adds (bits, sid), whose known-outcome operations have the Zobrist hashes (h1, h2); false when
+   * it is dominated by a configuration there already: the same known-outcome operations placed,
+   * the same state, and a subset of its unknown-outcome ones (whatever can follow the larger set
+   * can follow the smaller, which may still place the others, or never: they are optional).
+   */
   add(bits: Uint32Array, sid: number, h1: number, h2: number): boolean {
     const words = this.words;
+    const known = this.knownMask;
     let key = (h1 ^ Math.imul(sid + 1, 0x9e3779b1)) >>> 0;
     key = Math.imul(key ^ (key >>> 16), 0x85ebca6b) >>> 0;
     key = (key ^ (key >>> 13)) >>> 0;
@@ -117,15 +133,18 @@ class ConfigurationSet {
       const e = this.slots[slot];
       if (e === -1) break;
       if (this.tags[e] === tag && this.sids[e] === sid && this.keys[e] === key) {
-        let same = true;
+        let dominated = true;
         const base = e * words;
         for (let w = 0; w < words; w++) {
-          if (this.arena[base + w] !== bits[w]) {
-            same = false;
+          const stored = this.arena[base + w];
+          const mine = bits[w];
+          // Stored ⊆ mine, and the same known-outcome operations.
+          if ((stored & ~mine) !== 0 || ((mine & ~stored) & known[w]) !== 0) {
+            dominated = false;
             break;
           }
         }
-        if (same) return false;
+        if (dominated) return false;
       }
       slot = (slot + 1) & this.mask;
     }
@@ -330,6 +349,13 @@ export function searchLinearization(
   const words = Math.max(1, (n + 31) >>> 5);
   const bits = new Uint32Array(words);
   const keys = zobristKeys(n);
+  // Configurations are hashed on their known-outcome operations only, so that those differing in
+  // optional (unknown-outcome) ones meet in the table (see ConfigurationSet.add).
+  const knownMask = new Uint32Array(words);
+  for (let i = 0; i < n; i++) {
+    if (ops[i].known) knownMask[i >>> 5] |= 1 << (i & 31);
+    else keys[2 * i] = keys[2 * i + 1] = 0;
+  }
   let h1 = 0;
   let h2 = 0;
 
@@ -381,7 +407,7 @@ export function searchLinearization(
     return next;
   };
 
-  const seen = new ConfigurationSet(words);
+  const seen = new ConfigurationSet(words, knownMask);
   const flip = (op: number): void => {
     bits[op >>> 5] ^= 1 << (op & 31);
     h1 ^= keys[2 * op];
@@ -393,7 +419,10 @@ export function searchLinearization(
 
   const stackOp: number[] = [];
   const stackSid: number[] = [];
-  /** 1 where the frame was a greedy read-only placement: no alternative is tried there. */
+  /**
+   * 1 where the frame was a greedy read-only placement: no alternative is tried there; 2 where it
+   * placed one of the operations tried first (`stackPreferred`), 0 otherwise.
+   */
   const stackForced: number[] = [];
   const finalStates = new Set<number>();
 
@@ -492,6 +521,7 @@ export function searchLinearization(
       order.unlift(op);
     }
     common = 0;
+    preferred = undefined;
     strategy = (strategy + 1) % strategies;
     if (strategy === 0) budget *= 2;
     spent = 0;
@@ -499,6 +529,28 @@ export function searchLinearization(
     if (stats) stats.restarts = (stats.restarts ?? 0) + 1;
   };
   order.useStrategy?.(0);
+
+  // Operations to try first at the current configuration, and how far through them the search is
+  // (per stack depth, for the frames that placed one of them).
+  let preferred: number[] | undefined;
+  let preferredAt = 0;
+  const stackPreferred: Array<number[] | undefined> = [];
+  const stackPreferredAt: number[] = [];
+  /** The candidates after which the horizon operation, a read-only one that does not fit now, would. */
+  const horizonReaders = (): number[] | undefined => {
+    if (!order.horizonOp) return undefined;
+    const h = order.horizonOp();
+    if (h === END || observer[h] !== 1) return undefined;
+    let found: number[] | undefined;
+    for (let c = order.start(); c !== END; c = order.next(c)) {
+      const op = order.opAt(c);
+      if (observer[op] === 1) continue;
+      const nsid = apply(sid, op);
+      if (nsid < 0 || (nsid === sid && !ops[op].known)) continue;
+      if (apply(nsid, h) === nsid) (found ??= []).push(op);
+    }
+    return found;
+  };
 
   let cursor = END;
   let fresh = true;
@@ -537,7 +589,32 @@ export function searchLinearization(
         fresh = true;
         continue;
       }
+      // The read that must go next-soonest does not fit: first try the operations after which it
+      // would (an unknown-outcome write it saw, say), then everything in order (those tried
+      // already are then found in the table of configurations seen).
+      preferred = horizonReaders();
+      preferredAt = 0;
       cursor = order.start();
+    }
+    if (preferred !== undefined) {
+      if (preferredAt >= preferred.length) {
+        preferred = undefined;
+        continue;
+      }
+      const op = preferred[preferredAt++];
+      const nsid = apply(sid, op);
+      if (stats) stats.steps++;
+      flip(op);
+      if (seen.add(bits, nsid, h1, h2)) {
+        stackPreferred[stackOp.length] = preferred;
+        stackPreferredAt[stackOp.length] = preferredAt;
+        if (push(op, nsid, 2)) return { kind: 'ok' };
+        preferred = undefined;
+        fresh = true;
+        continue;
+      }
+      flip(op);
+      continue;
     }
     if (cursor === END) {
       if (stackOp.length === 0) return finish();
@@ -551,6 +628,12 @@ export function searchLinearization(
       }
       order.unlift(op);
       if (stackOp.length < common) common = stackOp.length;
+      if (forced === 2) {
+        preferred = stackPreferred[stackOp.length];
+        preferredAt = stackPreferredAt[stackOp.length];
+        cursor = order.start();
+        continue;
+      }
       cursor = forced === 1 ? END : order.after(op);
       continue;
     }

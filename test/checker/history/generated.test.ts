@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLinearizable, generateKvHistory, kvModel, parseJsonl, serializeJsonl } from '../../../checker/history/index.ts';
+import { checkLinearizable, generateKvHistory, kvModel, parseJsonl, serializeJsonl, type History, type JepsenInput } from '../../../checker/history/index.ts';
 import { partitionOps } from '../../../checker/history/partition.ts';
 import { prepareOps } from '../../../checker/history/prepare.ts';
 import { realTimeOrder } from '../../../checker/history/realtime-order.ts';
@@ -42,6 +42,53 @@ describe('generateKvHistory: a simulated store with concurrent clients', () => {
     const g = generateKvHistory({ clients: 10, ops: 300, keys: 3, seed: 3, lost: 0.05 });
     expect(g.history.ops.filter((op) => op.outcome === 'unknown')).toHaveLength(8);
     expect(checkLinearizable(g.history, kv).verdict).toBe('ok');
+  });
+});
+
+/**
+ * Brute force, no memo and no reductions: place, in any order real time allows, every
+ * known-outcome operation and any of the unknown-outcome ones, checking each output.
+ */
+function bruteForceKv(h: History<JepsenInput, unknown>): boolean {
+  const ops = h.ops;
+  const placed = new Array(ops.length).fill(false);
+  const go = (states: Map<string, string>, left: number): boolean => {
+    if (left === 0) return true;
+    for (let i = 0; i < ops.length; i++) {
+      if (placed[i]) continue;
+      // Everything that completed before i was invoked must be placed (unknown outcomes never complete).
+      if (ops.some((o, j) => !placed[j] && o.outcome === 'ok' && o.ret < ops[i].call)) continue;
+      const op = ops[i];
+      const key = String(op.input.key);
+      const now = states.get(key) ?? '';
+      let next = now;
+      if (op.input.f === 'get') {
+        if (op.outcome === 'ok' && op.output !== now) continue;
+      } else next = op.input.f === 'put' ? String(op.input.value) : now + String(op.input.value);
+      placed[i] = true;
+      const after = new Map(states).set(key, next);
+      if (go(after, left - (op.outcome === 'ok' ? 1 : 0))) return true;
+      placed[i] = false;
+    }
+    return false;
+  };
+  return go(new Map(), ops.filter((o) => o.outcome === 'ok').length);
+}
+
+describe('agreement with a brute force on small generated histories', () => {
+  it('200 histories (3 clients, 7 operations, lost completions, some reads swapped): the same verdicts', () => {
+    const tally = { ok: 0, violation: 0, withUnknown: 0, disagreements: [] as number[] };
+    for (let seed = 1; seed <= 200; seed++) {
+      const { history } = generateKvHistory({ clients: 3, ops: 7, keys: 1, seed, lost: 0.3, latency: 0.8, reads: 0.4 });
+      const gets = history.ops.filter((op) => op.input.f === 'get' && op.outcome === 'ok');
+      if (seed % 2 === 0 && gets.length >= 2) [gets[0].output, gets[gets.length - 1].output] = [gets[gets.length - 1].output, gets[0].output];
+      if (history.ops.some((op) => op.outcome === 'unknown')) tally.withUnknown++;
+      const verdict = checkLinearizable(history, kv).verdict;
+      if ((verdict === 'ok') !== bruteForceKv(history)) tally.disagreements.push(seed);
+      if (verdict === 'ok') tally.ok++;
+      else tally.violation++;
+    }
+    expect(tally).toEqual({ ok: 146, violation: 54, withUnknown: 150, disagreements: [] });
   });
 });
 
