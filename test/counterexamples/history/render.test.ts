@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { casRegisterModel, checkLinearizable, checkSequentiallyConsistent, kvModel } from '../../../checker/history/index.ts';
-import { renderHistoryHtml, renderHistoryMarkdown, renderHistoryText } from '../../../counterexamples/history/index.ts';
+import { historyReportCsp, renderHistoryHtml, renderHistoryMarkdown, renderHistoryText } from '../../../counterexamples/history/index.ts';
 import { events } from '../../checker/history/helpers.ts';
 
 const stale = events([
@@ -65,6 +66,22 @@ describe('renderHistoryHtml', () => {
   it('is one self-contained page: no scripts, no links, no fetches', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).not.toMatch(/<script|<link|src=|@import|url\(|https?:/i);
+  });
+
+  it("carries a CSP that allows its one style sheet by hash, and nothing else: no 'unsafe-inline'", () => {
+    const sheet = /<style>([\s\S]*)<\/style>/.exec(html)![1];
+    const hash = createHash('sha256').update(sheet, 'utf8').digest('base64');
+    const csp = `default-src 'none'; script-src 'none'; style-src 'sha256-${hash}'; img-src 'none'; base-uri 'none'; form-action 'none'`;
+    expect(historyReportCsp(sheet)).toBe(csp);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${csp}">`);
+    expect(html.match(/<style>/g)).toHaveLength(1);
+    // Bars are placed by id rules in that sheet, not by style attributes (which the CSP would block).
+    expect(html).not.toMatch(/\sstyle=/);
+    expect(html.match(/ id="e\d+"/g)).toHaveLength(11); // 3 × (row line, name), 3 bars, the cut, the timeline
+    expect(sheet).toMatch(/#e0 \{ top:18px \}/);
+    // A consistent history's page has the same policy for its own sheet.
+    const plain = renderHistoryHtml(ok, { file: 'h.log' });
+    expect(plain).toContain(historyReportCsp(/<style>([\s\S]*)<\/style>/.exec(plain)![1]));
   });
 
   it('draws one row per process and one bar per operation', () => {
