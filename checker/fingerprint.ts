@@ -197,13 +197,17 @@ function hashComposite(v: unknown): void {
       return;
     }
     const proto = Object.getPrototypeOf(v);
-    if (proto === arrayProto) hashArray(v as unknown[]);
-    else if (proto === objectProto) hashObject(v as Record<string, unknown>);
-    else if (proto === mapProto) hashMap(v as Map<unknown, unknown>);
-    else if (proto === setProto) hashSet(v as Set<unknown>);
+    if (proto === objectProto) hashObject(v as Record<string, unknown>);
+    else if (proto === arrayProto) hashArray(v as unknown[]);
     else hashOther(v, proto);
-  } else if (v === undefined) {
-    // An array element (or hole), a Map key or value, a Set member: not null.
+  } else {
+    hashRarePrimitive(v);
+  }
+}
+
+/** `undefined` (an array element or hole, a Map key or value, a Set member: not null) and bigints; else refused. */
+function hashRarePrimitive(v: unknown): void {
+  if (v === undefined) {
     r1 = UNDEF_A;
     r2 = UNDEF_B;
   } else if (typeof v === 'bigint') {
@@ -215,9 +219,13 @@ function hashComposite(v: unknown): void {
   }
 }
 
-/** The rarer kinds: objects without a prototype, Dates, typed arrays; anything else is refused. */
+/** The other kinds: Maps, Sets, objects without a prototype, Dates, typed arrays; anything else is refused. */
 function hashOther(v: object, proto: object | null): void {
-  if (proto === null) {
+  if (proto === mapProto) {
+    hashMap(v as Map<unknown, unknown>);
+  } else if (proto === setProto) {
+    hashSet(v as Set<unknown>);
+  } else if (proto === null) {
     hashObject(v as Record<string, unknown>);
     r1 = finalA(mixA(NULL_PROTO_A, r1));
     r2 = finalB(mixB(NULL_PROTO_B, r2));

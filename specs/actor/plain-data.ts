@@ -8,27 +8,35 @@ import { TYPED_ARRAY_NAMES } from '../canonical.ts';
  */
 export function clonePlain<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === Array.prototype) {
-    const array = value as unknown[];
-    const out = new Array(array.length);
-    for (let i = 0; i < array.length; i++) out[i] = clonePlain(array[i]);
+  // (An array of another class never gets here: the state that held it was refused.)
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = clonePlain(value[i]);
     return out as T;
   }
-  if (proto === Object.prototype || proto === null) {
-    const out: Record<string, unknown> = proto === null ? Object.create(null) : {};
-    const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      if (key === '__proto__') Object.defineProperty(out, key, { value: clonePlain(record[key]), enumerable: true, writable: true, configurable: true });
-      else out[key] = clonePlain(record[key]);
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const key in value) {
+      if (key === '__proto__') return cloneRecord(value as Record<string, unknown>, {}) as T;
+      out[key] = clonePlain((value as Record<string, unknown>)[key]);
     }
     return out as T;
   }
+  if (proto === null) return cloneRecord(value as Record<string, unknown>, Object.create(null)) as T;
   if (proto === Map.prototype) return new Map([...(value as unknown as Map<unknown, unknown>)].map(([k, v]) => [clonePlain(k), clonePlain(v)])) as T;
   if (proto === Set.prototype) return new Set([...(value as unknown as Set<unknown>)].map(clonePlain)) as T;
   if (proto === Date.prototype) return new Date((value as unknown as Date).getTime()) as T;
   if (TYPED_ARRAY_NAMES.has(proto)) return (value as unknown as Uint8Array).slice() as T;
   return value;
+}
+
+/** Copies `record`'s own keys into `out`, a `__proto__` key as an own key. */
+function cloneRecord(record: Record<string, unknown>, out: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(record)) {
+    Object.defineProperty(out, key, { value: clonePlain(record[key]), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 /**
@@ -41,7 +49,7 @@ export function freezePlain<T>(value: T): T {
   Object.freeze(value);
   if (Array.isArray(value)) for (const v of value) freezePlain(v);
   else if (!(value instanceof Map) && !(value instanceof Set)) {
-    for (const key of Object.keys(value)) freezePlain((value as Record<string, unknown>)[key]);
+    for (const key in value) freezePlain((value as Record<string, unknown>)[key]);
   }
   return value;
 }
