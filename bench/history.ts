@@ -30,6 +30,7 @@ const CASES: Case[] = [
   { name: '50 clients × 5,000 ops × 10 keys, 5× the overlap', clients: 50, ops: 5000, keys: 10, latency: 0.5 },
   // 3% of the phases 300× slower: effects long before, or long after, completions (Porcupine's c50 has both).
   { name: '50 clients × 5,000 ops × 10 keys, stragglers', clients: 50, ops: 5000, keys: 10, latency: 0.3, slow: 0.03, slowFactor: 300 },
+  { name: '50 clients × 5,000 ops × 10 keys, 1% of writes lost (info)', clients: 50, ops: 5000, keys: 10, lost: 0.01 },
 ];
 
 function flag(args: string[], name: string): number | undefined {
