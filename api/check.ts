@@ -214,16 +214,16 @@ function workersOf(options: CheckOptions, strategy: string, model: AnyModel, war
   if (!Number.isInteger(asked) || asked < 1) throw new BadInputError(`workers ${options.workers}: expected a whole number of at least 1, or "auto"`);
   if (asked === 1) return 1;
   const oneThread =
-    strategy !== 'bfs' ? `${strategy} runs on one thread` : options.minimize ? 'minimize runs on one thread' : options.coverage ? 'coverage runs on one thread' : options.exact ? 'exact runs on one thread' : undefined;
+    strategy !== 'bfs' ? `--strategy ${strategy} runs on one thread` : options.minimize ? '--minimize runs on one thread' : options.coverage ? '--coverage runs on one thread' : options.exact ? '--exact runs on one thread' : undefined;
   if (oneThread) {
     warnings.push(`workers: ${oneThread}`);
     return 1;
   }
   if (asked > cores) {
-    warnings.push(`workers: ${asked} asked, capped at ${cores} (the machine's cores)`);
+    warnings.push(`workers: ${asked} asked, capped at the machine's ${cores} cores`);
     asked = cores;
     if (asked === 1) return 1;
   }
-  if (Object.keys(livenessOf(model)).length > 0) warnings.push('workers: liveness properties are checked on one thread');
+  if (Object.keys(livenessOf(model)).length > 0) warnings.push('workers: liveness properties are then checked on one thread');
   return asked;
 }

@@ -134,7 +134,7 @@ export async function bundleSpec(file: string, absolute: string): Promise<string
     const first = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors?.[0];
     if (!first) throw new BadInputError(`${file}: cannot bundle the spec: ${firstLine(error)} (fix the file so it compiles)`);
     const where = first.location ? `${first.location.file === path.relative(process.cwd(), absolute) ? file : first.location.file}:${first.location.line}:${first.location.column}` : file;
-    throw new BadInputError(`${where}: ${first.text} (fix the file so it compiles)`);
+    throw new BadInputError(`${where}: syntax error: ${first.text} (fix the file so it compiles)`);
   }
   return outfile;
 }

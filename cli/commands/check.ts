@@ -108,17 +108,18 @@ export async function check(specFile: string, options: CheckCommandOptions): Pro
     const strip = { ...json, violations: json.violations.map(({ needs: _n, ...v }) => v), ...(warnings.length > 0 ? { warnings } : {}) };
     process.stdout.write(JSON.stringify(strip) + '\n');
   } else {
+    const workersNote = report.warnings.find((w) => w.startsWith('workers: '))?.slice('workers: '.length);
     const header = [
       `faultline check ${specFile}`,
       `  spec      ${report.spec.name}`,
       `  params    ${formatParams(params)}`,
       `  strategy  ${options.strategy}`,
-      ...(report.workers !== undefined ? [`  workers   ${report.workers}`] : []),
+      ...(report.workers !== undefined ? [`  workers   ${report.workers}${workersNote ? ` (${workersNote})` : ''}`] : []),
       ...(report.spec.environment ? [`  network   ${report.spec.environment}`] : []),
       ...(report.random ? [`  random    ${randomLine(report.random)}`] : []),
       '',
     ];
-    const notes = report.warnings.map((w) => `note: ${w}`);
+    const notes = report.warnings.filter((w) => !w.startsWith('workers: ')).map((w) => `note: ${w}`);
     const wrote = written.filter((f) => f.endsWith('.json')).map((f) => `wrote ${f}`);
     process.stdout.write(
       terminalText(header.join('\n') + '\n' + [...notes, ...(notes.length ? [''] : [])].join('\n') + humanResult(report) + '\n' + (coverageText ? `\n${coverageText}\n` : '')) +

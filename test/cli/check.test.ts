@@ -174,7 +174,7 @@ describe.concurrent('faultline check --json', () => {
     expect(out.stats).toMatchObject({ distinctStates: 49, generatedStates: 77, depth: 4 });
     expect(out.violations).toHaveLength(1);
     const v = out.violations[0];
-    expect(Object.keys(v)).toEqual(['property', 'length', 'faults', 'trace']);
+    expect(Object.keys(v)).toEqual(['property', 'kind', 'length', 'faults', 'trace']);
     expect(v.property).toBe('TCConsistent');
     expect(v.length).toBe(3);
     expect(v.faults).toEqual(NO_FAULTS);
@@ -251,7 +251,7 @@ describe.concurrent('faultline check: bad input → exit 2, one line, no stack t
 
   it('missing file', async () => {
     const line = expectBadInput(await faultline('check', `${FIXTURES}/nope.ts`), `${FIXTURES}/nope.ts`);
-    expect(line).toBe(`faultline: ${FIXTURES}/nope.ts: no such file (give the path to a spec, e.g. protocols/two-phase.ts)`);
+    expect(line).toBe(`faultline: ${FIXTURES}/nope.ts: no such file (give the path to a spec, e.g. protocols/two-phase.ts, or a bundled protocol's name, e.g. two-phase)`);
   });
 
   it('a directory', async () => {
@@ -261,7 +261,7 @@ describe.concurrent('faultline check: bad input → exit 2, one line, no stack t
   it('default export not a Model', async () => {
     const line = expectBadInput(await faultline('check', `${FIXTURES}/not-a-model.ts`), `${FIXTURES}/not-a-model.ts`);
     expect(line).toBe(
-      `faultline: ${FIXTURES}/not-a-model.ts: the default export is not a Model (export default a Model (defineModel({...})) or a factory (params) => Model)`,
+      `faultline: ${FIXTURES}/not-a-model.ts: the default export is not a Model (export default a Model (defineModel({...})), a protocol({...}) or a factory (params) => Model)`,
     );
   });
 

@@ -28,7 +28,7 @@ describe('faultline check --strategy random', () => {
     const run = faultline('check', 'protocols/two-generals.ts', '--param', 'rounds=3', '--max-drops', '2', '--strategy', 'random', '--swarm', '--seed', '3', '--out', dir);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('needs: drop Messenger(n=3) general-A→general-B');
-    const replay = faultline('replay', path.join(dir, 'two-generals-Agreement.json'));
+    const replay = faultline('replay', path.join(dir, 'two-generals-rounds=3-Agreement.json'));
     expect(replay.status).toBe(1);
     expect(replay.stdout.split('\n')[0]).toBe('reproduced: terminal Agreement fails after 3 steps (1 drop)');
   });
