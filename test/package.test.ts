@@ -5,12 +5,14 @@
  * type-checked by the project's own strict tsc.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+/** The README's vitest example: it must run as printed in a user's project. */
+const README_TEST = /<!-- readme-example: project-test -->\n```ts\n([\s\S]*?)```/.exec(readFileSync(path.join(ROOT, 'README.md'), 'utf8'))![1];
 const VITEST = path.join(ROOT, 'node_modules/vitest/vitest.mjs');
 const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
 let work: string;
@@ -111,6 +113,7 @@ function project(name: string, module: boolean): string {
   writeFileSync(path.join(dir, 'specs/jugs.ts'), JUGS);
   writeFileSync(path.join(dir, 'specs/ping.ts'), PING);
   writeFileSync(path.join(dir, 'test/specs.test.ts'), TEST);
+  writeFileSync(path.join(dir, 'test/readme.test.ts'), README_TEST);
   writeFileSync(
     path.join(dir, 'tsconfig.json'),
     JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, types: [] }, include: ['specs'] }),
@@ -158,7 +161,7 @@ describe.each([
 
   it('check() and assertProperties() run in vitest', () => {
     const r = sh(process.execPath, [VITEST, 'run', '--root', dir], dir);
-    expect(r.stdout + r.stderr).toMatch(/Tests\s+4 passed/);
+    expect(r.stdout + r.stderr).toMatch(/Tests\s+6 passed/);
     expect(r.status).toBe(0);
   });
 
