@@ -37,6 +37,8 @@ export interface CheckOptions {
   maxStates?: number;
   /** Stop after this many seconds. */
   timeout?: number;
+  /** Stop (`incomplete`, `memory`) once the process's resident memory passes this many bytes (default: 85% of the machine's). */
+  maxMemory?: number;
   /** Random walks: fast-check's seed, the number of walks, swarm environments. */
   seed?: number;
   runs?: number;
@@ -143,6 +145,7 @@ async function checkNow(spec: AnyModel | string, options: CheckOptions): Promise
   if (options.maxDepth !== undefined) builder.maxDepth(options.maxDepth);
   if (options.maxStates !== undefined) builder.maxStates(options.maxStates);
   if (options.timeout !== undefined) builder.timeout(options.timeout);
+  if (options.maxMemory !== undefined) builder.maxMemory(options.maxMemory);
   if (options.exact) builder.exact();
   if (options.onProgress) builder.progress(options.onProgress);
   if (options.stop) builder.stopOn(options.stop);

@@ -53,6 +53,12 @@ export class CheckerBuilder<S, A> {
     return this;
   }
 
+  /** Stop (`incomplete`, `memory`) once the process's resident memory passes `bytes`. */
+  maxMemory(bytes: number): this {
+    this.options.maxMemory = bytes;
+    return this;
+  }
+
   /** The options configured so far. */
   searchOptions(): SearchOptions {
     return { ...this.options };

@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { canonicalJson, describeAction, type Model } from '../specs/index.ts';
 import { inputChanged, SpecError } from './errors.ts';
@@ -201,7 +202,7 @@ export class Exploration<S, A> {
     }
     if (now >= this.nextHeapCheck) {
       this.nextHeapCheck = now + 200;
-      if (heapNearlyFull(this.options.heapLimitRatio)) {
+      if (memoryExhausted(this.options)) {
         this.incomplete = 'memory';
         return true;
       }
@@ -260,12 +261,23 @@ export class Exploration<S, A> {
 }
 
 /**
- * True when the V8 heap is nearly full: the search stops and reports its counts (exit 3)
- * instead of dying in V8's fatal out-of-memory error, which prints a native stack and nothing else.
+ * True when the search should stop for memory: the V8 heap is nearly full (the search stops
+ * and reports its counts, exit 3, instead of dying in V8's fatal out-of-memory error), or the
+ * process's resident memory — the visited set, the state log and the packed frontier live
+ * outside the heap — passed `maxMemory` (default: 85% of the memory the machine or its
+ * cgroup allows).
  */
-export function heapNearlyFull(ratio = 0.9): boolean {
+export function memoryExhausted(options: { heapLimitRatio?: number; maxMemory?: number }): boolean {
   const heap = getHeapStatistics();
-  return heap.used_heap_size > ratio * heap.heap_size_limit;
+  if (heap.used_heap_size > (options.heapLimitRatio ?? 0.9) * heap.heap_size_limit) return true;
+  return process.memoryUsage.rss() > (options.maxMemory ?? defaultMemoryBudget());
+}
+
+/** 85% of the memory this process may use: the cgroup's limit when there is one, else the machine's. */
+export function defaultMemoryBudget(): number {
+  const constrained = typeof process.constrainedMemory === 'function' ? process.constrainedMemory() : 0;
+  const total = totalmem();
+  return 0.85 * (constrained && constrained > 0 && constrained < total ? constrained : total);
 }
 
 /**

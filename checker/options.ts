@@ -33,4 +33,6 @@ export interface SearchOptions {
   stop?: Int32Array;
   /** Stop (`incomplete`, `memory`) once the V8 heap is this full, as a fraction of its limit (default 0.9). */
   heapLimitRatio?: number;
+  /** Stop (`incomplete`, `memory`) once the process's resident memory passes this many bytes (default: 85% of the machine's or cgroup's memory). */
+  maxMemory?: number;
 }

@@ -39,6 +39,14 @@ function positiveNumber(flag: string) {
   };
 }
 
+/** `--max-memory`: bytes, with an optional KB/MB/GB (powers of 1024) suffix. */
+function memorySize(raw: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)?$/i.exec(raw.trim());
+  if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError(`--max-memory takes a size such as 512MB or 2GB, got "${raw}"`);
+  const unit = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40 }[(m[2] ?? 'B').toUpperCase() as 'B'];
+  return Math.round(Number(m[1]) * unit);
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -88,6 +96,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--max-depth <steps>', 'explore paths of at most this many steps', positiveInt('--max-depth'))
     .option('--max-states <n>', 'stop after this many distinct states', positiveInt('--max-states'))
     .option('--timeout <seconds>', 'stop after this many seconds', positiveNumber('--timeout'))
+    .option('--max-memory <size>', 'stop (exit 3) once the process uses this much memory, e.g. 2GB or 512MB (default: 85% of the machine)', memorySize)
     .option('--json', 'print one JSON object on stdout')
     .option('--progress', 'report progress on stderr even when it is not a terminal')
     .option('--seed <n>', 'random: fast-check seed (printed with every random result)', integer('--seed'))

@@ -12,7 +12,7 @@ import { Project, ts } from 'ts-morph';
 
 /** faultline's own source tree: never analysed, never loaded. */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OWN = ['specs', 'checker', 'counterexamples', 'cli', 'lint', 'node_modules'].map((d) => path.join(ROOT, d) + path.sep);
+const OWN = ['api', 'specs', 'checker', 'counterexamples', 'cli', 'lint', 'node_modules'].map((d) => path.join(ROOT, d) + path.sep);
 
 let shared: Project | undefined;
 

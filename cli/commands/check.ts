@@ -15,6 +15,7 @@ export interface CheckCommandOptions extends EnvironmentOptions {
   maxDepth?: number;
   maxStates?: number;
   timeout?: number;
+  maxMemory?: number;
   json?: boolean;
   progress?: boolean;
   minimize?: string;
@@ -63,6 +64,7 @@ export async function check(specFile: string, options: CheckCommandOptions): Pro
       ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
       ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
       ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
+      ...(options.maxMemory !== undefined ? { maxMemory: options.maxMemory } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.runs !== undefined ? { runs: options.runs } : {}),
       ...(options.swarm ? { swarm: true } : {}),
@@ -155,7 +157,7 @@ const STOPPED_BY: Record<string, string> = {
   'max-states': 'the state bound (--max-states)',
   timeout: 'the time limit (--timeout)',
   random: 'the random walks (--runs), which prove nothing',
-  memory: 'the memory limit (the heap was nearly full)',
+  memory: 'the memory limit (--max-memory, or a nearly full heap)',
   interrupted: 'an interrupt (Ctrl-C)',
   stuck: 'the time limit (--timeout), inside spec code that never returned',
 };
@@ -167,7 +169,8 @@ function humanResult(report: CheckReport): string {
   if (report.result === 'pass') return `pass: every property holds in every reachable state\n${summary}${fingerprintLine(report)}`;
   if (report.result === 'incomplete') {
     const why = STOPPED_BY[report.incomplete ?? 'timeout'] ?? report.incomplete;
-    return `incomplete: stopped at ${why} before exploring every state; no violation found so far\n${summary}`;
+    const advice = report.incomplete === 'memory' ? '\nto go further: more memory (--max-memory, NODE_OPTIONS=--max-old-space-size=…), symmetry, or a smaller configuration' : '';
+    return `incomplete: stopped at ${why} before exploring every state; no violation found so far\n${summary}${advice}`;
   }
   return report.violations
     .map((v) => {
