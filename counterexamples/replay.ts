@@ -17,8 +17,11 @@ export type ReplayOutcome<S, A> =
  * recorded states are not required to match, only the steps to still apply.
  */
 export function replayTrace<S, A>(model: Model<S, A>, trace: Trace): ReplayOutcome<S, A> {
-  const liveness = trace.property.kind === 'liveness' ? model.liveness?.[trace.property.name] : undefined;
-  const invariant = model.invariants?.[trace.property.name];
+  // Own properties only: a trace naming "toString" must not find Object.prototype's.
+  const own = <T>(record: Record<string, T> | undefined): T | undefined =>
+    record && Object.hasOwn(record, trace.property.name) ? record[trace.property.name] : undefined;
+  const liveness = trace.property.kind === 'liveness' ? own(model.liveness) : undefined;
+  const invariant = own(model.invariants);
   if (!liveness && (!invariant || trace.property.kind === 'liveness')) {
     const known = [...Object.keys(model.invariants ?? {}), ...Object.keys(model.liveness ?? {})].join(', ') || 'none';
     return { kind: 'diverged', step: 0, reason: `the spec has no ${trace.property.kind} property "${trace.property.name}" (it has: ${known})` };
