@@ -1,17 +1,8 @@
 import { describeFaults, renderText } from '../counterexamples/index.ts';
 import type { Model } from '../specs/index.ts';
 import { check, type CheckOptions, type CheckReport } from './check.ts';
+import { stoppedBy } from './stopped-by.ts';
 
-/** What stopped the search, in words, for each incomplete reason. */
-const STOPPED_BY: Record<string, string> = {
-  'max-depth': 'the depth bound (maxDepth)',
-  'max-states': 'the state bound (maxStates)',
-  timeout: 'the time limit (timeout)',
-  random: 'the random walks (runs), which prove nothing',
-  memory: 'the memory budget (the heap was nearly full)',
-  interrupted: 'an interrupt (SIGINT)',
-  stuck: 'the time limit, inside spec code that never returned',
-};
 
 /**
  * A check that did not pass: a property is violated (the message names it and holds the
@@ -31,7 +22,7 @@ export class PropertyCheckError extends Error {
     const s = report.stats;
     const counts = `${s.distinctStates.toLocaleString('en-US')} distinct states, depth ${s.depth}`;
     if (report.result === 'incomplete') {
-      const why = STOPPED_BY[report.incomplete ?? 'timeout'] ?? report.incomplete;
+      const why = stoppedBy(report.incomplete, 'option');
       return `${name}: incomplete: stopped by ${why} before exploring every state; no violation found so far (${counts}). Raise the bound, or check a smaller configuration.`;
     }
     return report.violations

@@ -18,10 +18,8 @@ import { applyEnvironment } from './environment.ts';
 import { BadInputError, SpecFailure } from './errors.ts';
 import { withExitGuard } from './exit-guard.ts';
 import { withLiveness } from './liveness.ts';
-import { loadSpec, modelOf, resolveSpecFile } from './load-spec.ts';
+import { loadSpec, modelOf, resolveSpecFile, sourceHash } from './load-spec.ts';
 import { recipeOf, specRecipe } from './spec-recipe.ts';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 
 /** How to check: the strategy, its bounds, the environment, and what to report. */
 export interface CheckOptions {
@@ -124,7 +122,7 @@ async function checkNow(spec: AnyModel | string, options: CheckOptions): Promise
   if (typeof spec === 'string') {
     specPath ??= spec;
     const loaded = await loadSpec(spec);
-    specSha256 = createHash('sha256').update(readFileSync(loaded.absolute)).digest('hex');
+    specSha256 = sourceHash(loaded.absolute);
     if (options.lint !== false) {
       const { lintBeforeCheck } = await import('./lint-before-check.ts');
       messageTypes = (await lintBeforeCheck(spec, loaded.absolute))?.protocols.flatMap((p) => p.messageTypes ?? []);

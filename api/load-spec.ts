@@ -10,6 +10,7 @@
  * and the checker share one module instance.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -229,4 +230,9 @@ export function modelOf(spec: SpecModule, params: Params): Model<unknown, unknow
     throw new BadInputError(`${spec.file}: the default export's factory did not return a Model (${fix})`);
   }
   throw new BadInputError(`${spec.file}: the default export is not a Model (${fix})`);
+}
+
+/** The SHA-256 of a spec file's source: what a trace records, and replay compares. */
+export function sourceHash(absolute: string): string {
+  return createHash('sha256').update(readFileSync(absolute)).digest('hex');
 }

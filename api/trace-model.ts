@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTrace, TraceFileError, type Trace } from '../counterexamples/index.ts';
 import { decodeEnvironment, isActorModel, type Model } from '../specs/index.ts';
 import { BadInputError } from './errors.ts';
-import { loadSpec, modelOf } from './load-spec.ts';
+import { loadSpec, modelOf, sourceHash } from './load-spec.ts';
 
 /** Reads and validates a trace file; any problem is bad input naming the file. */
 export function readTraceFile(file: string): Trace {
@@ -65,7 +64,7 @@ export function locateTraceSpec(trace: Trace, traceFile: string, allowOutside = 
       `${traceFile}: spec.path ${JSON.stringify(named)} is outside this project and the trace's folder; faultline will not run it (pass --allow-spec-outside if you trust this trace)`,
     );
   }
-  const changed = trace.spec.sha256 !== undefined && trace.spec.sha256 !== createHash('sha256').update(readFileSync(real)).digest('hex');
+  const changed = trace.spec.sha256 !== undefined && trace.spec.sha256 !== sourceHash(real);
   return { absolute: real, changed };
 }
 

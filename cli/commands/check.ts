@@ -4,6 +4,7 @@ import { describeFaults } from '../../counterexamples/index.ts';
 import { BadInputError, render, validateOutDir, writeTraces, type CheckReport, type Progress } from '../../api/index.ts';
 import { parseParams, formatParams } from '../../api/params.ts';
 import { resolveSpecFile } from '../../api/load-spec.ts';
+import { stoppedBy } from '../../api/stopped-by.ts';
 import { environmentOverrides, type EnvironmentOptions } from '../environment-flags.ts';
 import { ExitCode } from '../errors.ts';
 import { terminalText } from '../terminal-text.ts';
@@ -152,15 +153,6 @@ function fingerprintLine(r: CheckReport): string {
   return `\nfingerprint collision probability (optimistic, as TLC computes it): ${r.collisionProbability.toExponential(1)}`;
 }
 
-const STOPPED_BY: Record<string, string> = {
-  'max-depth': 'the depth bound (--max-depth)',
-  'max-states': 'the state bound (--max-states)',
-  timeout: 'the time limit (--timeout)',
-  random: 'the random walks (--runs), which prove nothing',
-  memory: 'the memory limit (--max-memory, or a nearly full heap)',
-  interrupted: 'an interrupt (Ctrl-C)',
-  stuck: 'the time limit (--timeout), inside spec code that never returned',
-};
 
 function humanResult(report: CheckReport): string {
   const s = report.stats;
@@ -168,7 +160,7 @@ function humanResult(report: CheckReport): string {
   const summary = `${count(s.distinctStates)} distinct states, ${count(s.generatedStates)} generated, depth ${s.depth}, ${s.seconds.toFixed(2)} s${rate}`;
   if (report.result === 'pass') return `pass: every property holds in every reachable state\n${summary}${fingerprintLine(report)}`;
   if (report.result === 'incomplete') {
-    const why = STOPPED_BY[report.incomplete ?? 'timeout'] ?? report.incomplete;
+    const why = stoppedBy(report.incomplete, 'flag');
     const advice = report.incomplete === 'memory' ? '\nto go further: more memory (--max-memory, NODE_OPTIONS=--max-old-space-size=…), symmetry, or a smaller configuration' : '';
     return `incomplete: stopped at ${why} before exploring every state; no violation found so far\n${summary}${advice}`;
   }
