@@ -12,7 +12,7 @@ export { render, TRACE_FORMATS } from './render.ts';
 export type { TraceFormat } from './render.ts';
 export { loadModel } from './load-model.ts';
 export { loadSpec, modelOf, SpecExit } from './load-spec.ts';
-export type { SpecAbout, SpecModule } from './load-spec.ts';
+export type { SpecModule } from './load-spec.ts';
 export { writeTraces, validateOutDir } from './write-traces.ts';
 export { BadInputError, SpecFailure } from './errors.ts';
 export type { Trace, FaultCounts } from '../counterexamples/index.ts';

@@ -15,7 +15,7 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isActorModel, isModel, type Model, type Params } from '../specs/index.ts';
+import { isActorModel, isModel, type Model, type Params, type SpecAbout } from '../specs/index.ts';
 import { BadInputError } from './errors.ts';
 
 /** A spec module as loaded: its default export and its other exports. */
@@ -27,15 +27,6 @@ export interface SpecModule {
   exports: Record<string, unknown>;
 }
 
-/** What a spec module may say about itself (`export const about = { … }`). */
-export interface SpecAbout {
-  /** One line: what the spec models. */
-  description?: string;
-  /** The `--param` keys the spec's factory reads, each with a one-line meaning. Others are refused. */
-  params?: Record<string, string>;
-  /** Buggy twins selected with `--param variant=<name>`. */
-  variants?: Record<string, string>;
-}
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** `.ts` when running from source (tests, the repository's bin), `.js` in the built package. */

@@ -4,3 +4,4 @@ export { canonicalJson } from './canonical.ts';
 export * from './actor/index.ts';
 export { eventually, leadsTo, mapLiveness, actorFairness, actingNode, consensusView } from './actor/liveness.ts';
 export type { LivenessProperty, ConsensusDeclaration, ConsensusView } from './actor/liveness.ts';
+export type { SpecAbout, VariantAbout, ExpectedVerdict } from './about.ts';
