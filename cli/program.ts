@@ -150,8 +150,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('list')
-    .description('list the bundled protocols, their parameters and variants')
-    .action(async () => setExitCode(await list()));
+    .description('list the bundled protocols, their parameters, documented checks and variants')
+    .option('--json', 'print one JSON array on stdout: { file, name, description, params, flags, expect, variants }')
+    .action(async (options) => setExitCode(await list(options)));
 
   program
     .command('history')

@@ -1,26 +1,32 @@
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { SpecAbout } from '../../specs/index.ts';
+import { listProtocols } from '../../api/index.ts';
+import { terminalText } from '../terminal-text.ts';
 
+/** Options of `faultline list`. */
+export interface ListCommandOptions {
+  /** Print the listing as one JSON array. */
+  json?: boolean;
+}
 
-const PROTOCOLS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../protocols');
-
-/** `faultline list`: the bundled protocols, their parameters and buggy variants. */
-export async function list(): Promise<number> {
-  const files = readdirSync(PROTOCOLS)
-    .filter((f) => f.endsWith('.ts'))
-    .sort();
+/** `faultline list`: the bundled protocols, their parameters, documented checks and buggy variants. */
+export async function list(options: ListCommandOptions = {}): Promise<number> {
+  const protocols = await listProtocols();
+  if (options.json) {
+    process.stdout.write(JSON.stringify(protocols, null, 2) + '\n');
+    return 0;
+  }
+  const flagsOf = (flags: string[]) => (flags.length === 0 ? '' : ` ${flags.join(' ')}`);
   const out: string[] = [];
-  for (const file of files) {
-    const mod = (await import(pathToFileURL(path.join(PROTOCOLS, file)).href)) as { about?: SpecAbout };
-    const about = mod.about;
-    out.push(`protocols/${file}`);
-    out.push(`  ${about?.description ?? '(no description)'}`);
-    for (const [name, what] of Object.entries(about?.params ?? {})) out.push(`  --param ${name}=…  ${what}`);
-    for (const [name, what] of Object.entries(about?.variants ?? {})) out.push(`  --param variant=${name}  ${typeof what === 'string' ? what : what.description}`);
+  for (const p of protocols) {
+    out.push(p.file);
+    out.push(`  ${p.description || '(no description)'}`);
+    for (const [name, what] of Object.entries(p.params)) out.push(`  --param ${name}=…  ${what}`);
+    out.push(`  check:  faultline check ${p.file}${flagsOf(p.flags)}  → ${p.expect}`);
+    for (const v of p.variants) {
+      out.push(`  --param variant=${v.name}  ${v.description}`);
+      out.push(`    check:  faultline check ${p.file} --param variant=${v.name}${flagsOf(v.flags)}  → ${v.expect}`);
+    }
     out.push('');
   }
-  process.stdout.write(out.join('\n') + '\n');
+  process.stdout.write(terminalText(out.join('\n')) + '\n');
   return 0;
 }
