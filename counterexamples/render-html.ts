@@ -63,8 +63,24 @@ function num(x: number): string {
   return String(Math.round(x * 10) / 10);
 }
 
+/** Options of {@link renderSequenceDiagram}. */
+export interface SequenceDiagramOptions {
+  /** The note of the last row (default `✗ <property> violated`); `false` draws no last row (a path that violates nothing). */
+  end?: string | false;
+}
+
+/**
+ * The sequence diagram of a trace as inline SVG: lifelines, an arrow per delivered message
+ * (`arrow delivered`, with `data-from`/`data-to`), lost arrows, notes; one `system` lifeline
+ * for kernel traces. Every spec-provided text is HTML-escaped. The HTML report embeds it, and
+ * so does `faultline explore` for the path walked so far.
+ */
+export function renderSequenceDiagram(trace: Trace, options: SequenceDiagramOptions = {}): string {
+  return diagram(trace, options.end === undefined ? `✗ ${propertyText(trace)} violated` : options.end);
+}
+
 /** The sequence diagram as inline SVG: lifelines, an arrow per delivered message, lost arrows, notes. */
-function diagram(trace: Trace): string {
+function diagram(trace: Trace, end: string | false = `✗ ${propertyText(trace)} violated`): string {
   const timeline = timelineOf(trace);
   const nodes = timeline.actor && timeline.nodes.length > 0 ? timeline.nodes : ['system'];
   const index = (n: string): number => nodes.indexOf(n);
@@ -81,9 +97,9 @@ function diagram(trace: Trace): string {
   }
   col = Math.min(MAX_COL, col);
   const x = (n: string): number => MARGIN + col * (index(n) + 0.5);
-  const rows = trace.steps.length + 2; // initial state, the steps, the violation
+  const rows = trace.steps.length + (end === false ? 1 : 2); // initial state, the steps, the violation
   // A loop, not Math.max(...): a long trace has more events than a call has arguments.
-  let noteWidest = (`✗ ${propertyText(trace)} violated`.length + 2) * CHAR;
+  let noteWidest = ((end === false ? '' : end).length + 2) * CHAR;
   for (const e of timeline.events) noteWidest = Math.max(noteWidest, eventText(e).length * CHAR + 16);
   const width = Math.max(MARGIN * 2 + col * nodes.length, noteWidest + MARGIN * 2);
   const height = TOP + rows * ROW + 8;
@@ -170,7 +186,7 @@ function diagram(trace: Trace): string {
     }
     push(`<g class="step${r === trace.steps.length ? ' current' : ''}" data-step="${r}">${band(r)}${body}</g>`);
   }
-  push(`<g class="end">${note('violation', rows - 1, everyone, `✗ ${propertyText(trace)} violated`)}</g>`);
+  if (end !== false) push(`<g class="end">${note('violation', rows - 1, everyone, end)}</g>`);
   push('</svg>');
   return out.join('\n');
 }
