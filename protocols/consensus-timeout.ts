@@ -17,7 +17,7 @@
  * drops the delay bound (messages may take any time, as in FLP's model): the explorer then
  * finds the run that never decides — every proposal still in flight when time runs out.
  */
-import { eventually, protocol, type Params } from '../specs/index.ts';
+import { eventually, protocol, type Params, type SpecAbout } from '../specs/index.ts';
 
 type Bit = 0 | 1;
 /** A value accepted in a round, or null. */
@@ -45,8 +45,12 @@ export const about = {
     n: 'number of nodes, 2–3 (default 3)',
     timeout: 'ticks a node waits in a round before moving on (default 4)',
   },
-  variants: { async: 'no bound on message delay (FLP\'s asynchronous model): the run that never decides' },
-};
+  flags: ['--crashes', '1'],
+  expect: 'pass',
+  variants: {
+    async: { description: 'no bound on message delay (FLP\'s asynchronous model): the run that never decides (Termination, a lasso)', flags: [], expect: 'violation' },
+  },
+} satisfies SpecAbout;
 
 /** Rotating-coordinator consensus among `n` nodes. */
 export default function consensusTimeout(params: Params = {}) {

@@ -16,7 +16,7 @@
  * configurations that only one node's input tells apart; crash that node before it
  * speaks and the others wait forever.
  */
-import { eventually, protocol, type Params } from '../specs/index.ts';
+import { eventually, protocol, type Params, type SpecAbout } from '../specs/index.ts';
 
 type Bit = 0 | 1;
 type Msg = { type: 'Input'; v: Bit };
@@ -35,8 +35,10 @@ export const about = {
     n: 'number of nodes, 2–4 (default 3)',
     inputs: 'propose (default): a node gets its input as its first step; start: inputs are fixed in the initial configurations',
   },
+  flags: ['--crashes', '1'],
+  expect: 'violation',
   variants: {},
-};
+} satisfies SpecAbout;
 
 /** Wait-for-all consensus among `n` nodes. */
 export default function consensusWaitAll(params: Params = {}) {

@@ -7,7 +7,7 @@
  * n−1 inputs: with inputs 0, 1, 1, node-1 decides 0 while node-2, having heard node-3
  * first, decides 1. `faultline flp` reports the disagreement: FLP's dilemma, the other horn.
  */
-import { eventually, protocol, type Params } from '../specs/index.ts';
+import { eventually, protocol, type Params, type SpecAbout } from '../specs/index.ts';
 
 type Bit = 0 | 1;
 type Msg = { type: 'Input'; v: Bit };
@@ -23,8 +23,10 @@ interface Node {
 export const about = {
   description: 'Consensus on the first n−1 inputs: terminates with one crash, but two nodes can decide differently',
   params: { n: 'number of nodes, 2–4 (default 3)' },
+  flags: [],
+  expect: 'violation',
   variants: {},
-};
+} satisfies SpecAbout;
 
 /** Wait-for-(n−1) consensus among `n` nodes. */
 export default function consensusWaitMajority(params: Params = {}) {

@@ -2,7 +2,7 @@
  * The Die Hard jugs puzzle (TLA+ DieHard.tla): with a 3-gallon and a 5-gallon jug, measure
  * exactly 4 gallons. The "invariant" big ≠ 4 fails, and the counterexample is the solution.
  */
-import { defineModel, type Model } from '../specs/index.ts';
+import { defineModel, type Model, type SpecAbout } from '../specs/index.ts';
 
 /** Gallons in each jug. */
 export interface Jugs {
@@ -17,8 +17,10 @@ export type JugMove = 'FillSmall' | 'FillBig' | 'EmptySmall' | 'EmptyBig' | 'Sma
 export const about = {
   description: 'The Die Hard jugs puzzle: the invariant "big ≠ 4" fails in 6 steps',
   params: {},
+  flags: [],
+  expect: 'violation',
   variants: {},
-};
+} satisfies SpecAbout;
 
 const MOVES: JugMove[] = ['FillSmall', 'FillBig', 'EmptySmall', 'EmptyBig', 'SmallToBig', 'BigToSmall'];
 

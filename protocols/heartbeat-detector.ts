@@ -20,7 +20,7 @@
  * A timeout cannot tell a slow network or a slow clock from a dead node: it is only as
  * right as these bounds.
  */
-import { protocol, type Params } from '../specs/index.ts';
+import { protocol, type Params, type SpecAbout } from '../specs/index.ts';
 
 type Msg = { type: 'Heartbeat' };
 
@@ -36,8 +36,10 @@ export const about = {
     period: 'ticks between heartbeats, on the monitored node\'s clock (default 2)',
     timeout: 'ticks of silence, on the monitor\'s clock, before it suspects (default 4)',
   },
+  flags: ['--skew', '1', '--drift', '1'],
+  expect: 'violation',
   variants: {},
-};
+} satisfies SpecAbout;
 
 function positive(params: Params, key: string, fallback: number): number {
   const n = Number(params[key] ?? fallback);

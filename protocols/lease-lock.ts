@@ -10,7 +10,7 @@
  * token from a counter and storage rejects tokens older than the newest it has seen, so
  * stale writes are refused however wrong the clocks are.
  */
-import { protocol, type Params } from '../specs/index.ts';
+import { protocol, type Params, type SpecAbout } from '../specs/index.ts';
 
 type Msg =
   | { type: 'Acquire' }
@@ -43,8 +43,12 @@ export const about = {
     lease: 'lease length in ticks (default 5)',
     margin: 'safety margin in ticks a client keeps before the expiry (default 3)',
   },
-  variants: { fencing: 'storage rejects writes whose lease token is older than one it has seen: safe at any skew' },
-};
+  flags: ['--skew', '3'],
+  expect: 'violation',
+  variants: {
+    fencing: { description: 'storage rejects writes whose lease token is older than one it has seen: safe at any skew', flags: ['--skew', '3'], expect: 'pass' },
+  },
+} satisfies SpecAbout;
 
 /** The lease lock with `clients` clients. */
 export default function leaseLock(params: Params = {}) {

@@ -19,7 +19,7 @@
  * request, which the replica merges into its clock before stamping: a causally later write
  * always gets a larger stamp, at any skew.
  */
-import { protocol, type Params } from '../specs/index.ts';
+import { protocol, type Params, type SpecAbout } from '../specs/index.ts';
 
 /** A timestamp, compared lexicographically: `[wall, replica]`, or `[l, c, replica]` with HLC. */
 type Stamp = number[];
@@ -49,8 +49,12 @@ interface Client {
 export const about = {
   description: 'Last-write-wins on wall clocks: with --skew 2 a causally later, acknowledged write loses (lost update)',
   params: { read: 'the client reads its first write back before the second (default true)' },
-  variants: { hlc: 'hybrid logical clocks, and the client passes on the stamp of its last write: no update is lost at any skew' },
-};
+  flags: ['--skew', '2'],
+  expect: 'violation',
+  variants: {
+    hlc: { description: 'hybrid logical clocks, and the client passes on the stamp of its last write: no update is lost at any skew', flags: ['--skew', '2'], expect: 'pass' },
+  },
+} satisfies SpecAbout;
 
 /** -1, 0 or 1 as stamp `a` is older than, the same as or newer than `b`. */
 function compare(a: Stamp, b: Stamp): number {

@@ -22,7 +22,7 @@
  * crashes and recovers votes at a ballot lower than the one it promised, and two values are
  * chosen.
  */
-import { protocol, type Params } from '../specs/index.ts';
+import { protocol, type Params, type SpecAbout } from '../specs/index.ts';
 
 /** A vote: an acceptor accepted `value` at `ballot`. */
 export interface Vote {
@@ -66,10 +66,16 @@ export const about = {
     proposers: 'number of proposers, each proposing its own value (default 2)',
     rounds: 'ballots each proposer may begin (default 1; each more multiplies the state space: use random search there)',
   },
+  flags: ['--crashes', '1', '--recover'],
+  expect: 'pass',
   variants: {
-    'forget-promise': 'the promise is volatile: after crash-recovery an acceptor votes below its promise, two values are chosen (needs --crashes 1 --recover)',
+    'forget-promise': {
+      description: 'the promise is volatile: after crash-recovery an acceptor votes below its promise, two values are chosen (needs --crashes 1 --recover)',
+      flags: ['--crashes', '1', '--recover'],
+      expect: 'violation',
+    },
   },
-};
+} satisfies SpecAbout;
 
 const VARIANTS = ['correct', 'forget-promise'] as const;
 

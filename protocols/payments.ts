@@ -22,7 +22,7 @@
  * - PaidExactlyOnce (terminal): once all is quiet, the client holds a receipt and the card was
  *   charged exactly once. Holds while drops ≤ retries.
  */
-import { protocol, type ActorModel, type Envelope, type Params, type WorldState } from '../specs/index.ts';
+import { protocol, type ActorModel, type Envelope, type Params, type WorldState, type SpecAbout } from '../specs/index.ts';
 
 interface Client {
   /** The attempt in progress: 1, then one more per retry. */
@@ -40,16 +40,18 @@ interface Service {
 type Msg = { type: 'Charge'; key?: string; attempt: number } | { type: 'Receipt'; attempt: number };
 
 const VARIANTS = {
-  'naive-retry': 'no idempotency key: a lost receipt and a retry charge the card twice (1 drop)',
-} as const;
+  'naive-retry': { description: 'no idempotency key: a lost receipt and a retry charge the card twice (1 drop)', flags: ['--max-drops', '1'], expect: 'violation' },
+} satisfies SpecAbout['variants'];
 
 /** The bundled protocol's parameters and variants, for `faultline list`. */
 export const about = {
   description:
     'Payments with retries: a client charges a card through a payment service; idempotency keys make retries safe, naive retries double-charge after one lost receipt',
   params: { retries: 'retries after a timeout, 0–3 (default 2)' },
+  flags: ['--max-drops', '1'],
+  expect: 'pass',
   variants: VARIANTS,
-};
+} satisfies SpecAbout;
 
 const KEY = 'pay-1';
 

@@ -17,7 +17,7 @@
  * under loss, duplication, reordering and crash-recovery; `n=3 w=1 r=1` reads a stale value
  * with no fault at all, only reordering.
  */
-import { protocol, type Params, type World } from '../specs/index.ts';
+import { protocol, type Params, type World, type SpecAbout } from '../specs/index.ts';
 import { linearizable, registerModel } from '../checker/index.ts';
 
 /** A replica's local state (persistent). */
@@ -57,10 +57,16 @@ export const about = {
     r: 'answers a read waits for, 1–n (default 2)',
     writes: 'values the writer writes one after the other (default 1)',
   },
+  flags: ['--loss'],
+  expect: 'pass',
   variants: {
-    linearizable: 'two readers and a linearizability check: without read repair a read can see the new value and a later read the old one, even with W+R>N',
+    linearizable: {
+      description: 'two readers and a linearizability check: without read repair a read can see the new value and a later read the old one, even with W+R>N',
+      flags: [],
+      expect: 'violation',
+    },
   },
-};
+} satisfies SpecAbout;
 
 /** The value written at `version`: v1, v2, … (null at version 0). */
 const valueAt = (version: number): string | null => (version === 0 ? null : `v${version}`);

@@ -5,7 +5,7 @@
  * with a single lost messenger — the last one — the sender of the last messenger attacks
  * alone, whatever `rounds` is.
  */
-import { protocol, type NodeInfo, type Params } from '../specs/index.ts';
+import { protocol, type NodeInfo, type Params, type SpecAbout } from '../specs/index.ts';
 
 interface General {
   /** The highest messenger number received. */
@@ -22,8 +22,10 @@ interface Messenger {
 export const about = {
   description: 'Two Generals over a lossy link: with one drop (the last messenger) they disagree, for any number of rounds',
   params: { rounds: 'messengers in all, 1–5 (default 2)' },
+  flags: ['--max-drops', '1'],
+  expect: 'violation',
   variants: {},
-};
+} satisfies SpecAbout;
 
 /** Two Generals with `rounds` messengers. */
 export default function twoGenerals(params: Params = {}) {
@@ -56,6 +58,8 @@ export default function twoGenerals(params: Params = {}) {
     terminal: {
       Agreement: (w) => w.node('general-A').attack === w.node('general-B').attack,
     },
+    // For `faultline generals`: the two generals, what each does, and the property saying they agree.
+    generals: { role: 'general', decision: (g) => (g.attack ? 'attack' : 'hold'), agreement: 'Agreement' },
   });
 }
 

@@ -24,7 +24,7 @@
  * Variant `no-durable-decision`: the coordinator keeps its decision in volatile memory; after a
  * crash and recovery it presumes abort although it may have committed: Atomicity fails.
  */
-import { protocol, type ActorModel, type Context, type Environment, type Params, type World } from '../specs/index.ts';
+import { protocol, type ActorModel, type Context, type Environment, type Params, type World, type SpecAbout } from '../specs/index.ts';
 
 type Outcome = 'commit' | 'abort';
 
@@ -53,9 +53,12 @@ type Msg =
   | { type: 'Inquire' };
 
 const VARIANTS = {
-  'no-durable-decision':
-    "the coordinator's decision is volatile: after a crash it presumes abort although it committed, so Atomicity fails with --crashes 1 --recover",
-} as const;
+  'no-durable-decision': {
+    description: "the coordinator's decision is volatile: after a crash it presumes abort although it committed, so Atomicity fails with --crashes 1 --recover",
+    flags: ['--crashes', '1', '--recover'],
+    expect: 'violation',
+  },
+} satisfies SpecAbout['variants'];
 
 /** The bundled protocol's parameters and variants, for `faultline list`. */
 export const about = {
@@ -65,8 +68,10 @@ export const about = {
     n: 'number of participants, 1–5 (default 2)',
     retries: 'decision retransmissions to participants that have not acknowledged, 0–3 (default 1)',
   },
+  flags: ['--crashes', '1', '--recover'],
+  expect: 'pass',
   variants: VARIANTS,
-};
+} satisfies SpecAbout;
 
 const DECISION = { commit: { type: 'Commit' }, abort: { type: 'Abort' } } as const;
 

@@ -5,7 +5,7 @@
  *
  * Variant `commit-early`: the TM commits without waiting for every RM to be prepared.
  */
-import { defineModel, type Model, type Params } from '../specs/index.ts';
+import { defineModel, type Model, type Params, type SpecAbout } from '../specs/index.ts';
 
 type RMState = 'working' | 'prepared' | 'committed' | 'aborted';
 
@@ -28,8 +28,10 @@ export type TwoPhaseAction =
 export const about = {
   description: "Lamport's TwoPhase.tla: a TM and N resource managers commit or abort together",
   params: { rm: 'number of resource managers (default 3)' },
-  variants: { 'commit-early': 'the TM commits before every RM is prepared: TCConsistent fails in 3 steps' },
-};
+  flags: [],
+  expect: 'pass',
+  variants: { 'commit-early': { description: 'the TM commits before every RM is prepared: TCConsistent fails in 3 steps', flags: [], expect: 'violation' } },
+} satisfies SpecAbout;
 
 function withRm<T>(xs: readonly T[], rm: number, value: T): T[] {
   const copy = xs.slice();
