@@ -4,4 +4,6 @@ export { canonicalJson } from './canonical.ts';
 export * from './actor/index.ts';
 export { eventually, leadsTo, mapLiveness, actorFairness, actingNode, consensusView } from './actor/liveness.ts';
 export type { LivenessProperty, ConsensusDeclaration, ConsensusView } from './actor/liveness.ts';
+export { generalsView } from './actor/generals.ts';
+export type { GeneralsDeclaration, GeneralsView } from './actor/generals.ts';
 export type { SpecAbout, VariantAbout, ExpectedVerdict } from './about.ts';

@@ -10,6 +10,7 @@ import { World } from './world.ts';
 import type { BudgetedFault, WorldState } from './world-state.ts';
 import { symmetryReduction } from './symmetry.ts';
 import { actorFairness, consensusView, mapLiveness, type ConsensusView, type LivenessProperty } from './liveness.ts';
+import { generalsView, type GeneralsView } from './generals.ts';
 
 
 /**
@@ -60,6 +61,8 @@ export interface ActorModel<L = any, M extends Message = Message> extends Model<
   readonly liveness: Record<string, LivenessProperty<WorldState>>;
   /** The protocol's consensus declaration, when it has one (for `faultline flp`). */
   readonly consensus: ConsensusView<WorldState, ActorAction> | undefined;
+  /** The protocol's two generals, when it declares them (for `faultline generals`). */
+  readonly generals: GeneralsView | undefined;
 }
 
 /** A handler a role declares: `on.<name>`, `timers.<name>`, `onStart` or `onRecover`. */
@@ -502,6 +505,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
       Object.entries(def.liveness ?? {}).map(([name, p]) => [name, mapLiveness(p, (w: WorldState) => new World(w, topology, env))]),
     ),
     consensus: def.consensus && consensusView(def.consensus, topology, timed(env)),
+    generals: def.generals && generalsView(def.generals, topology, [...Object.keys(def.invariants ?? {}), ...Object.keys(def.terminal ?? {})]),
   };
   return model;
 }

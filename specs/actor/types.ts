@@ -2,6 +2,7 @@ import type { Params } from '../model.ts';
 import type { Environment } from './environment.ts';
 import type { World } from './world.ts';
 import type { ConsensusDeclaration, LivenessProperty } from './liveness.ts';
+import type { GeneralsDeclaration } from './generals.ts';
 
 /** A node's id: the role name for a single node (`coordinator`), else `role-i` (`participant-2`). */
 export type NodeId = string;
@@ -156,6 +157,8 @@ export interface ProtocolDefinition<M extends Message = Message, L = any> {
   liveness?: Record<string, LivenessProperty<World<any, M>>>;
   /** For `faultline flp`: each node's decision (and input) in a consensus protocol. */
   consensus?: ConsensusDeclaration<NoInfer<L[keyof L]>>;
+  /** For `faultline generals`: the two nodes that must agree over a lossy link, what each does, and the property saying they agree. */
+  generals?: GeneralsDeclaration<NoInfer<L[keyof L]>>;
   /**
    * Roles whose nodes are interchangeable (symmetry reduction, like TLC's SYMMETRY over model
    * values): exhaustive searches count a world once per renaming of these nodes within their
