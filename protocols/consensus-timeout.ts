@@ -17,7 +17,7 @@
  * drops the delay bound (messages may take any time, as in FLP's model): the explorer then
  * finds the run that never decides — every proposal still in flight when time runs out.
  */
-import { eventually, protocol, type Params, type SpecAbout } from '../specs/index.ts';
+import { protocol, type Params, type SpecAbout } from '../specs/index.ts';
 
 type Bit = 0 | 1;
 /** A value accepted in a round, or null. */
@@ -163,9 +163,9 @@ export default function consensusTimeout(params: Params = {}) {
     invariants: {
       Agreement: (w) => new Set(w.nodes('node').map((s) => s.decided).filter((d) => d !== null)).size <= 1,
     },
-    liveness: {
-      Termination: eventually((w) => w.ids('node').every((node) => w.crashed(node) || w.node<Node>(node).decided !== null)),
-    },
+    liveness: ({ eventually }) => ({
+      Termination: eventually((w) => w.ids('node').every((node) => w.crashed(node) || w.node(node).decided !== null)),
+    }),
     consensus: { decided: (s) => s.decided ?? undefined, input: (s) => s.input ?? undefined },
   });
 }

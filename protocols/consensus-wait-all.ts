@@ -16,7 +16,7 @@
  * configurations that only one node's input tells apart; crash that node before it
  * speaks and the others wait forever.
  */
-import { eventually, protocol, type Params, type SpecAbout } from '../specs/index.ts';
+import { protocol, type Params, type SpecAbout } from '../specs/index.ts';
 
 type Bit = 0 | 1;
 type Msg = { type: 'Input'; v: Bit };
@@ -86,9 +86,9 @@ export default function consensusWaitAll(params: Params = {}) {
       Agreement: (w) => new Set(w.nodes('node').map((s) => s.decided).filter((d) => d !== null)).size <= 1,
       Validity: (w) => w.nodes('node').every((s) => s.decided === null || w.nodes('node').some((t) => t.input === s.decided)),
     },
-    liveness: {
-      Termination: eventually((w) => w.ids('node').every((id) => w.crashed(id) || w.node<Node>(id).decided !== null)),
-    },
+    liveness: ({ eventually }) => ({
+      Termination: eventually((w) => w.ids('node').every((id) => w.crashed(id) || w.node(id).decided !== null)),
+    }),
     consensus: { decided: (s) => s.decided ?? undefined, input: (s) => s.input ?? undefined },
   });
 }

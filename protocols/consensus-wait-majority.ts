@@ -7,7 +7,7 @@
  * n−1 inputs: with inputs 0, 1, 1, node-1 decides 0 while node-2, having heard node-3
  * first, decides 1. `faultline flp` reports the disagreement: FLP's dilemma, the other horn.
  */
-import { eventually, protocol, type Params, type SpecAbout } from '../specs/index.ts';
+import { protocol, type Params, type SpecAbout } from '../specs/index.ts';
 
 type Bit = 0 | 1;
 type Msg = { type: 'Input'; v: Bit };
@@ -67,9 +67,9 @@ export default function consensusWaitMajority(params: Params = {}) {
     invariants: {
       Agreement: (w) => new Set(w.nodes('node').map((s) => s.decided).filter((d) => d !== null)).size <= 1,
     },
-    liveness: {
-      Termination: eventually((w) => w.ids('node').every((id) => w.crashed(id) || w.node<Node>(id).decided !== null)),
-    },
+    liveness: ({ eventually }) => ({
+      Termination: eventually((w) => w.ids('node').every((id) => w.crashed(id) || w.node(id).decided !== null)),
+    }),
     consensus: { decided: (s) => s.decided ?? undefined, input: (s) => s.input ?? undefined },
   });
 }

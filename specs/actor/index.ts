@@ -19,6 +19,7 @@ export type {
   RoleDefinition,
   ProtocolDefinition,
   WorldPredicate,
+  Temporal,
   LocalInit,
   NodeInfo,
   NodeCounts,

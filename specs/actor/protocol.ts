@@ -3,13 +3,13 @@ import { agesMessages, DEFAULT_ENVIRONMENT, describeEnvironment, timed, validate
 import { initialClocks, localNow, tickedClocks, timerDue } from './clock.ts';
 import { runHandler, type Effects } from './handler.ts';
 import { addEnvelope, distinctIndices, envelopeKey, linkHeads, removeEnvelope, sealEnvelope } from './network.ts';
-import { freezePlain } from './plain-data.ts';
+import { freezePlain, shareUnchanged } from './plain-data.ts';
 import { topologyOf, type Topology } from './topology.ts';
 import type { Envelope, Message, NodeCounts, NodeId, ProtocolDefinition, RoleDefinition } from './types.ts';
 import { World } from './world.ts';
 import type { BudgetedFault, WorldState } from './world-state.ts';
 import { symmetryReduction } from './symmetry.ts';
-import { actorFairness, consensusView, mapLiveness, type ConsensusView, type LivenessProperty } from './liveness.ts';
+import { actorFairness, consensusView, eventually, leadsTo, mapLiveness, type ConsensusView, type LivenessProperty } from './liveness.ts';
 import { generalsView, type GeneralsView } from './generals.ts';
 
 
@@ -251,11 +251,28 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     for (const e of fx.sends) {
       if (!w.down.includes(e.to)) net = addEnvelope(net, sealEnvelope(aging ? { ...e, age: 0 } : e), env.fifo);
     }
-    const timers = { ...w.timers };
-    if (Object.keys(fx.timers).length === 0) delete timers[node];
-    else timers[node] = Object.freeze(fx.timers);
-    // A world's parts are frozen: shared by many worlds, they keep their identity in the frontier.
-    const next: WorldState = { ...w, nodes: { ...w.nodes, [node]: freezePlain(fx.local) }, timers, net };
+    // Timers the handler left alone (the very object it was given) keep the world's.
+    let timers = w.timers;
+    const had = w.timers[node];
+    if (fx.timers === had) {
+      if (had !== undefined && !Object.isFrozen(had)) Object.freeze(had); // a timer fired: the rest, new
+    } else {
+      let armed = false;
+      for (const _ in fx.timers) {
+        armed = true;
+        break;
+      }
+      if (armed) timers = { ...w.timers, [node]: Object.freeze(fx.timers) };
+      else if (had !== undefined) {
+        timers = { ...w.timers };
+        delete timers[node];
+      }
+    }
+    // A world's parts are frozen: shared by many worlds, they keep their identity in the frontier,
+    // and the parts of a local state a handler did not change stay the old state's.
+    const local = freezePlain(shareUnchanged(fx.local, w.nodes[node]));
+    const nodes = local === w.nodes[node] ? w.nodes : { ...w.nodes, [node]: local };
+    const next: WorldState = { ...w, nodes, timers, net };
     if (fx.events.length > 0) next.history = [...(w.history ?? []), ...fx.events.map((e) => Object.freeze(e))];
     return next;
   };
@@ -277,7 +294,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     handler: string,
     body: (draft: any, ctx: any) => unknown,
     sender?: NodeId,
-    handling?: string,
+    handling?: () => string,
   ): { result: WorldState; chosen: unknown[] }[] =>
     runHandler({
       topology,
@@ -403,7 +420,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
         }
         const rest = { ...w, net: removeEnvelope(w.net, i) };
         const name = handlerName(role, 'message', type);
-        const handling = `${describeMessage(envelope.msg)} from ${envelope.from}`;
+        const handling = (): string => `${describeMessage(envelope.msg)} from ${envelope.from}`;
         for (const o of run(rest, envelope.to, name, (draft, ctx) => handler(draft, envelope.msg, ctx), envelope.from, handling)) {
           out.push({ kind: 'deliver', envelope, ...o });
         }
@@ -502,7 +519,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     describe: describeAction,
     fairness: actorFairness,
     liveness: Object.fromEntries(
-      Object.entries(def.liveness ?? {}).map(([name, p]) => [name, mapLiveness(p, (w: WorldState) => new World(w, topology, env))]),
+      Object.entries((typeof def.liveness === 'function' ? def.liveness({ eventually, leadsTo }) : def.liveness) ?? {}).map(([name, p]) => [name, mapLiveness(p, (w: WorldState) => new World(w, topology, env))]),
     ),
     consensus: def.consensus && consensusView(def.consensus, topology, timed(env)),
     generals: def.generals && generalsView(def.generals, topology, [...Object.keys(def.invariants ?? {}), ...Object.keys(def.terminal ?? {})]),

@@ -118,6 +118,12 @@ export interface RoleDefinition<L = any, M extends Message = Message, R extends 
 /** Per role, a count of nodes or the list of their names. */
 export type NodeCounts = Record<string, number | readonly string[]>;
 
+/** `eventually` and `leadsTo` fixed to one type, so a predicate's parameter is typed without annotation. */
+export interface Temporal<T> {
+  eventually(goal: (value: T) => boolean): LivenessProperty<T>;
+  leadsTo(p: (value: T) => boolean, q: (value: T) => boolean): LivenessProperty<T>;
+}
+
 /** A property over the world. */
 export type WorldPredicate<L = any, M extends Message = Message> = (world: World<L, M>) => boolean;
 
@@ -151,10 +157,12 @@ export interface ProtocolDefinition<M extends Message = Message, L = any> {
   environment?: Partial<Environment>;
   /**
    * `eventually(p)` / `leadsTo(p, q)` over the world, checked under weak fairness (lasso
-   * counterexamples). Their world's node states are untyped (`w.node<T>(id)`): TypeScript
-   * types the argument of a generic call nested here before it has inferred `L`.
+   * counterexamples). Write `liveness: ({ eventually, leadsTo }) => ({ Name: eventually((w) => …) })`
+   * for a world typed like the invariants'; in the plain record form
+   * (`{ Name: eventually((w) => …) }`) node states are untyped (`w.node<T>(id)`), because
+   * TypeScript types a generic call nested here before it has inferred the roles' states.
    */
-  liveness?: Record<string, LivenessProperty<World<any, M>>>;
+  liveness?: Record<string, LivenessProperty<World<any, M>>> | ((temporal: Temporal<World<NoInfer<L>, M>>) => Record<string, LivenessProperty<World<NoInfer<L>, M>>>);
   /** For `faultline flp`: each node's decision (and input) in a consensus protocol. */
   consensus?: ConsensusDeclaration<NoInfer<L[keyof L]>>;
   /** For `faultline generals`: the two nodes that must agree over a lossy link, what each does, and the property saying they agree. */

@@ -288,3 +288,31 @@ describe('the same mistakes in plain JavaScript: thrown when the protocol is bui
     expect(() => protocol({ name: 'js', nodes: { a: 1 }, roles: { a: {} as never } })).toThrow(/^role a: init is missing/);
   });
 });
+
+describe('liveness: ({ eventually, leadsTo }) => …: a typed world without annotations', () => {
+  const typed = protocol<Msg>()({
+    name: 'typed-liveness',
+    nodes: { client: 1, acceptor: 2 },
+    roles: {
+      client: { init: { sent: 0, acked: 0 }, onStart: (c, ctx) => void ctx.broadcast('acceptor', { type: 'Ping', n: 1 }), on: { Pong: (c, msg) => void (c.acked = msg.n) } },
+      acceptor: { init: { pings: 0 }, on: { Ping: (a, msg, ctx) => { a.pings += 1; ctx.reply({ type: 'Pong', n: msg.n, by: ctx.self }); } } },
+    },
+    liveness: ({ eventually, leadsTo }) => ({
+      Acked: eventually((w) => {
+        expectTypeOf(w.nodes('client')).toEqualTypeOf<{ sent: number; acked: number }[]>();
+        return w.node('client').acked === 1;
+      }),
+      PingsLeadToAcks: leadsTo(
+        (w) => w.nodes('acceptor').some((a) => a.pings > 0),
+        // @ts-expect-error: an acceptor has no field acked
+        (w) => w.nodes('acceptor').every((a) => a.acked > 0),
+      ),
+    }),
+  });
+
+  it('checks the function form like the record form', () => {
+    expect(Object.keys(typed.liveness)).toEqual(['Acked', 'PingsLeadToAcks']);
+    expect(typed.liveness.Acked.kind).toBe('eventually');
+    expect(typed.liveness.PingsLeadToAcks.kind).toBe('leadsTo');
+  });
+});
