@@ -9,6 +9,7 @@ import type { Analysis } from '../analysis.ts';
 const WALL_CLOCK = new Set(['Date.now', 'Date', 'performance.now', 'process.hrtime', 'process.hrtime.bigint', 'process.uptime']);
 const RANDOM = /^(Math\.random|crypto\.(random\w*|getRandomValues|subtle\.generateKey))$/;
 const DEFERRED = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'requestAnimationFrame', 'requestIdleCallback', 'process.nextTick']);
+const PROCESS_CONTROL = new Set(['process.exit', 'process.abort', 'process.kill', 'process.reallyExit']);
 const IO_CALLS = new Set(['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'require']);
 const IO_MODULES = new Set([
   'fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises', 'tls', 'child_process',
@@ -57,6 +58,10 @@ export function effects(a: Analysis): void {
     } else if (name === 'require') {
       const spec = stringLiteralOf(call.arguments[0]);
       if (spec !== undefined && ioModule(spec)) a.report('no-io', call, `require('${spec}')${a.where(call)} does I/O: outside the model, not undone when the checker backtracks`);
+    } else if (PROCESS_CONTROL.has(name)) {
+      a.report('no-io', call, `${name}()${a.where(call)} acts on the checker's own process, not on a node: the check would end (or be killed) mid-search`, {
+        fix: kernelAt(a, call) ? 'throw an Error for a broken assumption, or make the end a state of the model' : 'throw an Error for a broken assumption; a node that stops is a crash (--crashes)',
+      });
     } else if (IO_CALLS.has(name) || [...IO_MODULES].some((m) => name === m || name.startsWith(`${m}.`))) {
       a.report('no-io', call, `${name}()${a.where(call)} does I/O: its results differ between runs and its effects are not undone when the checker backtracks`);
     }
