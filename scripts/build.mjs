@@ -2,7 +2,7 @@
 // prepack). tsc rewrites the sources' relative `.ts` imports to `.js` in JavaScript but not in
 // declarations, so those are rewritten here: a user's tsc then needs no special option.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,8 @@ rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const built = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 if (built.status !== 0) process.exit(built.status ?? 1);
+// The explorer's page (HTML, one script, one style sheet) is served from next to its server.
+cpSync(path.join(root, 'explorer', 'page'), path.join(dist, 'explorer', 'page'), { recursive: true });
 
 function* files(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
