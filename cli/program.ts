@@ -6,6 +6,7 @@ import { list } from './commands/list.ts';
 import { history } from './commands/history.ts';
 import { replay } from './commands/replay.ts';
 import { flp } from './commands/flp.ts';
+import { DEFAULT_EXPLORE_PORT, explore } from './commands/explore.ts';
 
 function positiveInt(flag: string) {
   return (raw: string): number => {
@@ -147,6 +148,17 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--json', 'print one JSON object on stdout')
       .option('--md', 'print Markdown (with Mermaid diagrams) for design reviews'),
   ).action(async (spec: string, options) => setExitCode(await flp(spec, options)));
+
+  environmentFlags(
+    program
+      .command('explore')
+      .description('walk a spec\'s state space in the browser: a local server, links to states, check from any state')
+      .argument('[spec]', 'a spec file (.ts) or a bundled protocol\'s name (optional with --trace)')
+      .option('-p, --param <key=value>', 'a spec parameter (repeatable)', collect, [])
+      .option('--trace <file>', 'open a trace file (.json) at its last step, with its params and environment')
+      .option('--port <n>', `the port to listen on, on 127.0.0.1 (0: any free one; default ${DEFAULT_EXPLORE_PORT})`, positiveInt('--port'), DEFAULT_EXPLORE_PORT)
+      .option('--allow-spec-outside', "with --trace: run the trace's spec even when it lies outside this project and the trace's folder"),
+  ).action(async (spec: string | undefined, options) => setExitCode(await explore(spec, options)));
 
   program
     .command('list')
