@@ -9,6 +9,8 @@ export { check } from './check.ts';
 export type { CheckOptions, CheckReport, CheckViolation } from './check.ts';
 export { assertProperties, PropertyCheckError } from './assert-properties.ts';
 export { render, TRACE_FORMATS } from './render.ts';
+export { generals } from './generals.ts';
+export type { GeneralsOptions, GeneralsResult } from './generals.ts';
 export type { TraceFormat } from './render.ts';
 export { loadModel } from './load-model.ts';
 export { loadSpec, modelOf, SpecExit } from './load-spec.ts';

@@ -43,3 +43,5 @@ export {
 export type { SequentialModel, History, Operation, HistoryCheckResult } from './history/index.ts';
 export { exploreValency, valencies, showValency } from './valency.ts';
 export type { ConsensusSpec, FlpReport, FlpRun, FlpStep, FlpOptions, InitialConfiguration, Valency } from './valency.ts';
+export { indistinguishabilityChain, DEFAULT_GENERALS_MAX_STEPS, DEFAULT_GENERALS_MAX_STATES } from './indistinguishability.ts';
+export type { GeneralsReport, GeneralsRun, GeneralsRunEnd, GeneralsChainOptions, LocalEvent } from './indistinguishability.ts';

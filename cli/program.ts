@@ -7,6 +7,7 @@ import { history } from './commands/history.ts';
 import { replay } from './commands/replay.ts';
 import { flp } from './commands/flp.ts';
 import { DEFAULT_EXPLORE_PORT, explore } from './commands/explore.ts';
+import { generals } from './commands/generals.ts';
 
 function positiveInt(flag: string) {
   return (raw: string): number => {
@@ -148,6 +149,19 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .option('--json', 'print one JSON object on stdout')
       .option('--md', 'print Markdown (with Mermaid diagrams) for design reviews'),
   ).action(async (spec: string, options) => setExitCode(await flp(spec, options)));
+
+  environmentFlags(
+    program
+      .command('generals')
+      .description('walk a protocol through the Two Generals argument: the runs from every message arriving to none, each indistinguishable to one general from the next, and where agreement fails')
+      .argument('<spec>', "a protocol that declares generals: { role?, decision, agreement }")
+      .option('-p, --param <key=value>', 'a spec parameter (repeatable)', collect, [])
+      .option('--max-steps <n>', 'the longest run walked (default 1000)', positiveInt('--max-steps'))
+      .option('--max-states <n>', 'bound of the search of every run when the chain does not break agreement (default 1000000)', positiveInt('--max-states'))
+      .option('--timeout <seconds>', 'stop after this many seconds', positiveNumber('--timeout'))
+      .option('--json', 'print one JSON object on stdout')
+      .option('--md', 'print Markdown (with Mermaid diagrams) for design reviews'),
+  ).action(async (spec: string, options) => setExitCode(await generals(spec, options)));
 
   environmentFlags(
     program

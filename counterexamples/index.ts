@@ -12,3 +12,5 @@ export { renderDot, renderStateGraphDot, buildStateGraph, StateGraphTooLarge } f
 export type { StateNode, ActionEdge, StateGraphOptions, StateGraphDotOptions } from './render-dot.ts';
 export { stateDiff, stateLeaves } from './diff.ts';
 export type { Change } from './diff.ts';
+export { renderGeneralsText, renderGeneralsMarkdown, renderGeneralsJson } from './render-generals.ts';
+export type { GeneralsRenderView } from './render-generals.ts';

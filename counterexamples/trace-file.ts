@@ -26,8 +26,8 @@ export function serializeTrace(trace: Trace): string {
   return jsonText(trace, { indent: 2 }) + '\n';
 }
 
-/** The strategies a trace may record: the searches of `check`, and `flp` for the runs of `faultline flp`. */
-export const TRACE_STRATEGIES = ['bfs', 'dfs', 'random', 'flp'] as const;
+/** The strategies a trace may record: the searches of `check`, `flp` for the runs of `faultline flp`, `generals` for those of `faultline generals`. */
+export const TRACE_STRATEGIES = ['bfs', 'dfs', 'random', 'flp', 'generals'] as const;
 
 const WHERE = '(a trace file is written by `faultline check --out DIR` or taken from `check --json`)';
 
