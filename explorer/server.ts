@@ -208,7 +208,8 @@ export async function startExplorer(options: ExplorerOptions): Promise<ExplorerS
     }
   };
 
-  const server: Server = createServer(handle);
+  // Paths of thousands of steps are long URLs: allow request heads up to 256 KB (Node's default is 16 KB).
+  const server: Server = createServer({ maxHeaderSize: 256 * 1024 }, handle);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {

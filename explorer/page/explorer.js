@@ -15,10 +15,24 @@
     ['fault', 'Faults'],
   ];
 
+  // Characters that act on a reader instead of showing (controls, BiDi overrides, invisible
+  // format characters, lone surrogates): shown as \u escapes, as every faultline renderer does.
+  var CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  var SHORT = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  function shown(text) {
+    return String(text).replace(CONTROL, function (c) {
+      return SHORT[c] || '\\u' + ('0000' + c.charCodeAt(0).toString(16)).slice(-4);
+    });
+  }
+  // Multi-line text (a state, pretty-printed): each line shown, the line breaks kept.
+  function shownLines(text) {
+    return String(text).split('\n').map(shown).join('\n');
+  }
+
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
+    if (text !== undefined) e.textContent = shown(text);
     return e;
   }
 
@@ -61,20 +75,22 @@
   }
 
   function renderHeader() {
-    $('title').textContent = spec.name;
-    document.title = spec.name + ' — faultline explore';
+    $('title').textContent = shown(spec.name);
+    document.title = shown(spec.name) + ' — faultline explore';
     var params = Object.keys(spec.params).map(function (k) { return k + '=' + spec.params[k]; }).join(' ');
     var parts = [spec.spec, params ? 'params ' + params : 'default params'];
     if (spec.environment) parts.push(spec.environment);
     if (spec.trace) parts.push('trace ' + spec.trace.file + ' (' + spec.trace.property + ')');
-    $('about').textContent = parts.join(' · ');
+    $('about').textContent = shown(parts.join(' · '));
   }
 
   function renderWorld(view) {
     var box = $('world');
     clear(box);
     if (!view.world) {
-      box.appendChild(el('pre', 'kernel', view.stateText));
+      var pre = el('pre', 'kernel');
+      pre.textContent = shownLines(view.stateText);
+      box.appendChild(pre);
       return;
     }
     var table = el('table', 'nodes');
@@ -90,7 +106,9 @@
       var timers = Object.keys(n.timers).map(function (t) { return t + ' ' + n.timers[t]; });
       tr.appendChild(el('td', 'timers', timers.length ? timers.join(', ') : '—'));
       var td = el('td', 'local');
-      td.appendChild(el('pre', null, n.local));
+      var local = el('pre');
+      local.textContent = shownLines(n.local);
+      td.appendChild(local);
       tr.appendChild(td);
       table.appendChild(tr);
     });
@@ -118,7 +136,7 @@
       ul.appendChild(li);
     });
     if (Object.keys(view.properties).length === 0) ul.appendChild(el('li', 'muted', 'the spec declares no invariant'));
-    $('valency').textContent = view.valency !== undefined ? 'valency ' + view.valency : (spec.valency.indexOf('computed') === 0 ? 'valency: not in the explored graph' : '');
+    $('valency').textContent = view.valency !== undefined ? 'valency ' + shown(view.valency) : (spec.valency.indexOf('computed') === 0 ? 'valency: not in the explored graph' : '');
     $('valency').hidden = $('valency').textContent === '';
     $('quiescent').textContent = view.quiescent ? 'quiescent: nothing but faults is enabled' : '';
     if (view.atBound) $('quiescent').textContent += (view.quiescent ? ' · ' : '') + "beyond the model's bound: the checker does not expand this state";
@@ -198,7 +216,7 @@
     $('back').disabled = path.length <= 1;
     getJson('/api/state/' + path.join('/')).then(function (r) {
       if (r.status !== 200) {
-        showError(r.body.error + (r.body.valid && r.body.valid.length ? ' — the state before it: ' + hashOf(r.body.valid) : ''));
+        showError(shown(r.body.error) + (r.body.valid && r.body.valid.length ? ' — the state before it: ' + hashOf(r.body.valid) : ''));
         document.documentElement.setAttribute('data-state', 'error');
         return;
       }
@@ -206,7 +224,7 @@
       var view = r.body;
       renderDiagram(view);
       renderWorld(view);
-      $('state').textContent = view.stateText;
+      $('state').textContent = shownLines(view.stateText);
       renderProperties(view);
       renderActions(view);
       document.documentElement.setAttribute('data-state', path.join('/'));
@@ -223,7 +241,7 @@
     document.documentElement.removeAttribute('data-check');
     getJson('/api/check/' + from.join('/'), { method: 'POST' }).then(function (r) {
       if (r.status !== 202) {
-        $('check-status').textContent = r.body.error;
+        $('check-status').textContent = shown(r.body.error);
         bar.hidden = true;
         return;
       }
@@ -236,7 +254,7 @@
       var s = r.body;
       var bar = $('check-progress');
       if (r.status !== 200) {
-        $('check-status').textContent = s.error;
+        $('check-status').textContent = shown(s.error);
         bar.hidden = true;
         return;
       }
@@ -251,13 +269,13 @@
       }
       bar.hidden = true;
       if (s.status === 'error') {
-        $('check-status').textContent = 'check failed: ' + s.error;
+        $('check-status').textContent = shown('check failed: ' + s.error);
         document.documentElement.setAttribute('data-check', 'error');
         return;
       }
       var counts = s.stats.distinctStates.toLocaleString('en-US') + ' states, depth ' + s.stats.depth;
       if (s.verdict === 'violation') {
-        $('check-status').textContent = '✗ ' + s.violation.property + ' violated ' + (s.violation.path.length - s.path.length) + ' steps from here (' + counts + '): shown';
+        $('check-status').textContent = shown('✗ ' + s.violation.property) + ' violated ' + (s.violation.path.length - s.path.length) + ' steps from here (' + counts + '): shown';
         go(s.violation.path);
       } else if (s.verdict === 'pass') {
         $('check-status').textContent = '✓ every property holds in every state reachable from here (' + counts + ')';
