@@ -240,7 +240,8 @@ export function indistinguishabilityChain(model: ActorModel, generals: GeneralsV
   const result = bfs(agreementOnly, { maxStates: options.maxStates ?? DEFAULT_GENERALS_MAX_STATES, ...(remaining !== undefined ? { timeoutSeconds: remaining } : {}) });
   const violation = result.violations[0]?.path as Path<WorldState, ActorAction> | undefined;
   report.search = { verdict: result.verdict, stats: result.stats, ...(result.incomplete ? { incomplete: result.incomplete } : {}), ...(violation ? { violation } : {}) };
-  const states = `${result.stats.distinctStates.toLocaleString('en-US')} states`;
+  const n = result.stats.distinctStates;
+  const states = `${n.toLocaleString('en-US')} state${n === 1 ? '' : 's'}`;
   if (violation) {
     report.verdict = `violates ${agreementName} outside the chain: agreement holds in every run of the chain, but a ${violation.actions.length}-step run breaks it`;
   } else if (result.verdict === 'incomplete') {
@@ -249,10 +250,10 @@ export function indistinguishabilityChain(model: ActorModel, generals: GeneralsV
     const same = pair.every((g) => new Set(report.chain.map((r) => canonicalJson(r.decisions[g] ?? null))).size === 1);
     const first = report.chain[0].decisions;
     report.verdict = report.chainEnds?.startsWith('no message can be lost')
-      ? `agrees: ${agreementName} holds in all ${states} — no message can be lost on this link`
+      ? `agrees: ${agreementName} holds in every reachable state (${states}) — no message can be lost on this link`
       : same && report.chain.length > 1
-        ? `agrees: ${agreementName} holds in all ${states} — whatever is lost, ${pair.map((g) => `${g} ${show(first[g])}`).join(' and ')}: the decision does not depend on the link`
-        : `agrees: ${agreementName} holds in all ${states}`;
+        ? `agrees: ${agreementName} holds in every reachable state (${states}) — whatever is lost, ${pair.map((g) => `${g} → ${show(first[g])}`).join(', ')}: the decision does not depend on the link`
+        : `agrees: ${agreementName} holds in every reachable state (${states})`;
   }
   return report;
 }

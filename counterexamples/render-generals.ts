@@ -24,10 +24,15 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
+/** The steps of a general's view the text and Markdown show. */
+const VIEW_STEPS = 6;
+
 /** What a general saw: its own steps, or `received nothing`. */
 function viewText(events: readonly LocalEvent[]): string {
   const seen = events.filter((e) => e.event !== 'start').map((e) => e.event);
-  return seen.length === 0 ? 'received nothing' : seen.join('; ');
+  if (seen.length === 0) return 'received nothing';
+  // A long run's view: its first steps and how many more (the JSON has them all).
+  return seen.length <= VIEW_STEPS ? seen.join('; ') : `${seen.slice(0, VIEW_STEPS).join('; ')}; … ${seen.length - VIEW_STEPS} more`;
 }
 
 /** `every message arrives (2 delivered)`, `1 delivered, 1 lost`, `no message arrives (1 lost)`. */
@@ -49,7 +54,10 @@ function sameViewText(r: GeneralsReport, i: number): string | undefined {
 
 function outcomeText(r: GeneralsReport, run: GeneralsRun): string {
   const name = r.agreement.name;
-  if (run.failsAt === undefined) return `${name} holds${run.end === 'bound' ? ' (the run stops at the model\'s bound)' : ''}`;
+  if (run.failsAt === undefined) {
+    if (run.end === 'max-steps') return `the run is still going after ${plural(run.path.actions.length, 'step')}: cut here, undecided`;
+    return `${name} holds${run.end === 'bound' ? " (the run stops at the model's bound)" : ''}`;
+  }
   return run.failsAt === 0 ? `✗ ${name} fails in the initial state` : `✗ ${name} fails after step ${run.failsAt}`;
 }
 
@@ -77,7 +85,7 @@ function searchText(r: GeneralsReport): string[] {
   if (r.chainEnds) lines.push(`the chain ends here: ${r.chainEnds}`);
   if (!s) return lines;
   const states = plural(s.stats.distinctStates, 'state');
-  if (s.verdict === 'pass') lines.push(`${r.agreement.name} holds along the chain; a search of all ${states} reachable finds none where it fails`);
+  if (s.verdict === 'pass') lines.push(`${r.agreement.name} holds along the chain, and a search of every reachable state (${states}) finds none where it fails`);
   else if (s.verdict === 'incomplete') lines.push(`${r.agreement.name} holds along the chain; the search of every run stopped (${s.incomplete}) after ${states}`);
   return lines;
 }
