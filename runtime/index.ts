@@ -11,3 +11,5 @@ export { LOG_VERSION, formatLogLine } from './log-format.ts';
 export type { LogEvent, RunHeader } from './log-format.ts';
 export { parseLog } from './parse-log.ts';
 export type { ParsedLog, LoggedEvent } from './parse-log.ts';
+export { conform, conformModel } from './conform.ts';
+export type { ConformOptions, ConformReport, ConformFailure } from './conform.ts';

@@ -1,0 +1,379 @@
+import { canonicalJson, describeMessage, type ActorAction, type ActorModel, type Envelope, type NodeId, type WorldState } from '../specs/index.ts';
+import { describeEvent, groupLog, type LogGroup } from './log-groups.ts';
+import type { LoggedEvent, ParsedLog } from './parse-log.ts';
+
+/** Options of {@link conform}. */
+export interface ConformOptions {
+  /**
+   * The log may miss events (gaps in a node's sequence numbers): search, up to `maxHidden`
+   * model steps deep, for steps the log does not show that explain what it does show.
+   * Without it a gap is itself a divergence (a deleted line is caught).
+   */
+  partial?: boolean;
+  /** The most unlogged model steps inserted before one logged event (default 3). */
+  maxHidden?: number;
+  /** The most model states kept or searched at once (default 20,000). */
+  maxWorlds?: number;
+}
+
+/** Why the first unmatched event fails. */
+export interface ConformFailure {
+  /** `file:line` of the event. */
+  where: string;
+  /** The event, as `node#seq kind …`. */
+  event: string;
+  /** `not enabled: …`, `state differs in field X: …`, `sends differ: …`, `missing events: …`. */
+  reason: string;
+}
+
+/** What {@link conform} found. */
+export interface ConformReport {
+  result: 'conforms' | 'diverges';
+  /** The protocol's name. */
+  protocol: string;
+  /** Event lines in the log. */
+  events: number;
+  /** Event lines matched, in the merged order: the longest matched prefix. */
+  matched: number;
+  /** Model steps taken (hidden ones included). */
+  steps: number;
+  /** Model steps inserted for events the log does not show (partial logs). */
+  hidden: number;
+  /** Effect lines whose handler event is missing (partial logs only): not checked. */
+  unchecked: number;
+  /** The matched steps in the merged order, as `node#seq kind …`. */
+  prefix: string[];
+  failure?: ConformFailure;
+  /** Reachable model states consistent with the whole log (or with the matched prefix). */
+  worlds: number;
+  seconds: number;
+}
+
+/** The model a log is validated against: the real run's faults are all allowed, without budgets. */
+export function conformModel(model: ActorModel): ActorModel {
+  return model.configure({ environment: { maxDrops: Infinity, maxDups: Infinity, crashes: Infinity, recover: true, partitions: 0, maxInFlight: Infinity }, symmetry: false });
+}
+
+/** A value as the log holds it: JSON (Maps, Sets and undefined fields are what JSON makes of them). */
+function asLogged(value: unknown): string {
+  return value === undefined ? 'undefined' : canonicalJson(JSON.parse(JSON.stringify(value)) as unknown);
+}
+
+function show(value: unknown): string {
+  const text = value === undefined ? 'undefined' : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+const own = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
+/** The first field where the logged state (a projection: only its fields count) differs from the model's. */
+function stateDifference(logged: unknown, model: unknown): string | undefined {
+  const plain = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (plain(logged) && plain(model)) {
+    for (const key of Object.keys(logged)) {
+      if (!own(model, key)) return `state differs in field ${key}: logged ${show(logged[key])}, the model's state has no such field`;
+      if (canonicalJson(logged[key]) !== asLogged(model[key])) return `state differs in field ${key}: logged ${show(logged[key])}, model ${show(model[key])}`;
+    }
+    return undefined;
+  }
+  return canonicalJson(logged) === asLogged(model) ? undefined : `state differs: logged ${show(logged)}, model ${show(model)}`;
+}
+
+function envelopeKey(from: string, to: string, msg: unknown): string {
+  return `${from}\u0000${to}\u0000${asLogged(msg)}`;
+}
+
+function counts(keys: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  return m;
+}
+
+/** The messages a step put in flight: the network after it minus before it (plus what it consumed). */
+function newEnvelopes(before: WorldState, after: WorldState, consumed: Envelope | undefined): Map<string, number> {
+  const m = counts(after.net.map((e) => envelopeKey(e.from, e.to, e.msg)));
+  for (const e of before.net) m.set(envelopeKey(e.from, e.to, e.msg), (m.get(envelopeKey(e.from, e.to, e.msg)) ?? 0) - 1);
+  if (consumed) {
+    const k = envelopeKey(consumed.from, consumed.to, consumed.msg);
+    m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  for (const [k, n] of m) if (n <= 0) m.delete(k);
+  return m;
+}
+
+function describeKeys(m: Map<string, number>): string {
+  const parts: string[] = [];
+  for (const [k, n] of m) {
+    const [, to, msg] = k.split('\u0000');
+    const text = `${describeMessage(JSON.parse(msg) as { type: string })}→${to}`;
+    parts.push(n > 1 ? `${text} ×${n}` : text);
+  }
+  return parts.length === 0 ? 'none' : parts.sort().join(', ');
+}
+
+/** Does action `a` (taken in world `w`) do what group `g` logged? Undefined when yes, else why not. */
+function mismatch(g: LogGroup, w: WorldState, a: ActorAction): string | undefined {
+  const head = g.head;
+  const r = a.result;
+  if (head.kind === 'crash' || head.kind === 'drop' || head.kind === 'duplicate') return undefined;
+  const node = head.node;
+  if ('chose' in head && head.chose !== undefined && canonicalJson(head.chose) !== asLogged(a.chosen)) {
+    return `choose differs: logged ${show(head.chose)}, model ${show(a.chosen)}`;
+  }
+  if ('state' in head && head.state !== undefined) {
+    const why = stateDifference(head.state, r.nodes[node]);
+    if (why) return why;
+  }
+  if ('timers' in head && head.timers !== undefined) {
+    const model = Object.keys(r.timers[node] ?? {}).sort();
+    if (canonicalJson([...head.timers].sort()) !== canonicalJson(model)) return `timers differ: logged [${head.timers.join(', ')}], model [${model.join(', ')}]`;
+  }
+  // Sends to a node the model has down are lost at once (the model drops them when sent).
+  const logged = counts(g.effects.filter((e) => e.kind === 'send' && !r.down.includes(e.to)).map((e) => envelopeKey(node, (e as { to: string }).to, (e as { msg: unknown }).msg)));
+  const made = newEnvelopes(w, r, a.kind === 'deliver' ? a.envelope : undefined);
+  const equal = [...logged].every(([k, n]) => (made.get(k) ?? 0) === n) && [...made].every(([k, n]) => (logged.get(k) ?? 0) === n);
+  const contained = [...logged].every(([k, n]) => (made.get(k) ?? 0) >= n);
+  if (!(g.complete ? equal : contained)) return `sends differ: logged ${describeKeys(logged)}, model ${describeKeys(made)}`;
+  const history = (r.history ?? []).slice((w.history ?? []).length).map((e) => (e.kind === 'invoke' ? { kind: 'invoke', value: e.input } : { kind: 'respond', value: e.output }));
+  const loggedHistory = g.effects
+    .filter((e) => e.kind === 'invoke' || e.kind === 'respond')
+    .map((e) => (e.kind === 'invoke' ? { kind: 'invoke', value: e.input } : { kind: 'respond', value: (e as { output: unknown }).output }));
+  if (g.complete ? asLogged(history) !== canonicalJson(loggedHistory) : loggedHistory.length > history.length) {
+    return `client operations differ: logged ${show(loggedHistory)}, model ${show(history)}`;
+  }
+  return undefined;
+}
+
+/** The model's actions that are the logged event (before comparing what they did). */
+function candidates(model: ActorModel, w: WorldState, g: LogGroup): ActorAction[] {
+  const head = g.head;
+  const sameEnvelope = (e: Envelope, from: string, to: string, msg: unknown): boolean =>
+    e.from === from && e.to === to && asLogged(e.msg) === canonicalJson(msg);
+  return [...model.actions(w)].filter((a) => {
+    switch (head.kind) {
+      case 'deliver':
+        return a.kind === 'deliver' && sameEnvelope(a.envelope, head.from, head.node, head.msg);
+      case 'drop':
+      case 'duplicate':
+        return a.kind === head.kind && sameEnvelope(a.envelope, head.node, head.to, head.msg);
+      case 'timer':
+        return a.kind === 'timer' && a.node === head.node && a.timer === head.timer;
+      case 'crash':
+      case 'recover':
+        return a.kind === head.kind && a.node === head.node;
+      default:
+        return false;
+    }
+  });
+}
+
+/** Why no world enables the event at all. */
+function notEnabled(worlds: WorldState[], g: LogGroup): string {
+  const head = g.head;
+  const w = worlds[0];
+  const down = worlds.every((x) => x.down.includes(head.node));
+  switch (head.kind) {
+    case 'deliver':
+      if (down) return `not enabled: ${head.node} is crashed in the model`;
+      return `not enabled: no ${describeMessage(head.msg)} from ${head.from} to ${head.node} is in flight in the model (never sent, already delivered, dropped, or lost in a crash)`;
+    case 'drop':
+    case 'duplicate':
+      return `not enabled: no ${describeMessage(head.msg)} from ${head.node} to ${head.to} is in flight in the model`;
+    case 'timer':
+      if (down) return `not enabled: ${head.node} is crashed in the model`;
+      return `not enabled: timer ${head.timer} is not armed at ${head.node} in the model (armed: ${Object.keys(w?.timers[head.node] ?? {}).sort().join(', ') || 'none'})`;
+    case 'recover':
+      return `not enabled: ${head.node} is not crashed in the model`;
+    case 'crash':
+      return `not enabled: ${head.node} is already crashed in the model`;
+    default:
+      return `not enabled: a ${head.kind} event is not a step`;
+  }
+}
+
+const keyOf = (w: WorldState): string => canonicalJson(w);
+
+/** The worlds after the group's step, from each world of the frontier; or why there are none. */
+function step(model: ActorModel, frontier: WorldState[], g: LogGroup): { next: WorldState[]; why?: string } {
+  const next = new Map<string, WorldState>();
+  let why: string | undefined;
+  let enabled = false;
+  for (const w of frontier) {
+    for (const a of candidates(model, w, g)) {
+      enabled = true;
+      const problem = mismatch(g, w, a);
+      if (problem) why ??= problem;
+      else next.set(keyOf(a.result), a.result);
+    }
+  }
+  if (next.size > 0) return { next: [...next.values()] };
+  return { next: [], why: enabled ? why : notEnabled(frontier, g) };
+}
+
+/** Worlds reachable in 1..depth unlogged steps (breadth-first, at most `cap` states per level). */
+function hiddenLevels(model: ActorModel, frontier: WorldState[], depth: number, cap: number): WorldState[][] {
+  const levels: WorldState[][] = [];
+  let level = frontier;
+  const seen = new Set(frontier.map(keyOf));
+  for (let d = 0; d < depth && level.length > 0; d++) {
+    const next: WorldState[] = [];
+    for (const w of level) {
+      for (const a of model.actions(w)) {
+        const k = keyOf(a.result);
+        if (seen.has(k) || next.length >= cap) continue;
+        seen.add(k);
+        next.push(a.result);
+      }
+    }
+    levels.push(next);
+    level = next;
+  }
+  return levels;
+}
+
+/** The initial worlds consistent with every node's logged start. */
+function initial(model: ActorModel, starts: LogGroup[]): { worlds: WorldState[]; why?: string; at?: LogGroup } {
+  let worlds = [...model.init()];
+  for (const g of starts) {
+    const node = g.head.node;
+    let why: string | undefined;
+    worlds = worlds.filter((w) => {
+      // The start of one node, seen alone: its state, timers and the sends it made.
+      const before: WorldState = { ...w, net: w.net.filter((e) => e.from !== node), history: (w.history ?? []).filter((e) => e.client !== node) };
+      const problem = mismatch(g, before, { kind: 'recover', node, chosen: (g.head as { chose?: unknown[] }).chose ?? [], result: w });
+      why ??= problem;
+      return problem === undefined;
+    });
+    if (worlds.length === 0) return { worlds, why: why ?? 'not enabled', at: g };
+  }
+  return { worlds };
+}
+
+/**
+ * Validates a run log against a protocol's model (TLA+-style trace validation): every logged
+ * event must be a step the model allows from a state reached so far, with the same effects
+ * (sends, timers armed, client operations, `choose` picks) and the logged state (or the
+ * fields it logs) equal to the model's. Per-node logs are merged in an order consistent with
+ * each node's sequence numbers and with causality (a delivery after its send), preferring
+ * the logged times; nondeterminism is followed as a set of candidate states. With `partial`,
+ * gaps are explained by a bounded search for unlogged model steps.
+ */
+export function conform(protocol: ActorModel, log: ParsedLog, options: ConformOptions = {}): ConformReport {
+  const started = performance.now();
+  const model = conformModel(protocol);
+  const maxHidden = options.maxHidden ?? 3;
+  const cap = options.maxWorlds ?? 20_000;
+  const grouped = groupLog(model, log.events);
+  const ids = model.topology.ids;
+  const report = (result: ConformReport['result'], extra: Partial<ConformReport>): ConformReport => ({
+    result,
+    protocol: model.name,
+    events: log.events.length,
+    matched,
+    steps,
+    hidden,
+    unchecked,
+    prefix,
+    worlds: frontier.length,
+    seconds: (performance.now() - started) / 1000,
+    ...extra,
+  });
+  const size = (g: LogGroup): number => 1 + g.effects.length;
+  const prefix: string[] = [];
+  let matched = 0;
+  let steps = 0;
+  let hidden = 0;
+  let unchecked = 0;
+  const fail = (g: LogGroup, reason: string): ConformReport =>
+    report('diverges', { failure: { where: g.head.where, event: describeEvent(g.head), reason } });
+
+  // Initial worlds: the logged starts (a node's first group, when it is its start).
+  const cursor = new Map<NodeId, number>(ids.map((id) => [id, 0]));
+  const starts: LogGroup[] = [];
+  for (const id of ids) {
+    const first = grouped.byNode.get(id)![0];
+    if (first?.head.kind === 'start' && first.gapBefore === 0) {
+      starts.push(first);
+      cursor.set(id, 1);
+    }
+  }
+  let frontier: WorldState[] = [];
+  const init = initial(model, starts);
+  if (init.worlds.length === 0) return fail(init.at!, init.why!);
+  frontier = init.worlds;
+  for (const g of starts) {
+    matched += size(g);
+    prefix.push(describeEvent(g.head));
+  }
+  const consumed = new Set<LogGroup>(starts);
+
+  for (;;) {
+    const ready: LogGroup[] = [];
+    let remaining = false;
+    for (const id of ids) {
+      const g = grouped.byNode.get(id)![cursor.get(id)!];
+      if (!g) continue;
+      remaining = true;
+      const sentBy = g.mid === undefined ? undefined : grouped.sender.get(g.mid);
+      if (sentBy === undefined || consumed.has(sentBy)) ready.push(g);
+    }
+    if (!remaining) break;
+    if (ready.length === 0) {
+      const stuck = ids.map((id) => grouped.byNode.get(id)![cursor.get(id)!]).find((g) => g !== undefined)!;
+      return fail(stuck, `not enabled: it consumes message ${stuck.mid}, whose send is logged only after events that depend on this one (causality violated)`);
+    }
+    ready.sort((a, b) => a.head.t - b.head.t || a.nodeIndex - b.nodeIndex || a.head.seq - b.head.seq);
+    let taken: LogGroup | undefined;
+    let firstWhy: string | undefined;
+    for (const g of ready) {
+      if ((g.gapBefore > 0 || g.orphan) && !options.partial) {
+        firstWhy ??= g.gapBefore > 0
+          ? `missing events: ${g.head.node}'s event${g.gapBefore > 1 ? 's' : ''} ${g.head.seq - g.gapBefore}${g.gapBefore > 1 ? `–${g.head.seq - 1}` : ''} ${g.gapBefore > 1 ? 'are' : 'is'} not in the log (a partial log? --partial searches for model steps that explain it)`
+          : 'missing events: no handler event before this effect at its node';
+        if (g === ready[0]) return fail(g, firstWhy);
+        continue;
+      }
+      if (g.orphan) {
+        // Partial log: an effect whose handler event is missing cannot be checked on its own.
+        taken = g;
+        unchecked += size(g);
+        break;
+      }
+      const { next, why } = step(model, frontier, g);
+      if (next.length > 0) {
+        frontier = next.length > cap ? next.slice(0, cap) : next;
+        taken = g;
+        steps++;
+        break;
+      }
+      firstWhy ??= why;
+    }
+    if (!taken && options.partial) {
+      // A log-constrained search: unlogged model steps before one of the ready events.
+      const levels = hiddenLevels(model, frontier, maxHidden, cap);
+      search: for (let d = 0; d < levels.length; d++) {
+        for (const g of ready) {
+          const { next } = step(model, levels[d], g);
+          if (next.length > 0) {
+            frontier = next.length > cap ? next.slice(0, cap) : next;
+            taken = g;
+            hidden += d + 1;
+            steps += d + 2;
+            break search;
+          }
+        }
+      }
+    }
+    if (!taken) return fail(ready[0], firstWhy ?? 'not enabled');
+    consumed.add(taken);
+    cursor.set(taken.head.node, cursor.get(taken.head.node)! + 1);
+    if (taken.orphan) continue;
+    matched += size(taken);
+    prefix.push(describeEvent(taken.head));
+  }
+  return report('conforms', {});
+}
+
+/** `conform` reads events; this names one for messages. */
+export { describeEvent };
+export type { LoggedEvent };
