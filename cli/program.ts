@@ -8,6 +8,9 @@ import { replay } from './commands/replay.ts';
 import { flp } from './commands/flp.ts';
 import { DEFAULT_EXPLORE_PORT, explore } from './commands/explore.ts';
 import { generals } from './commands/generals.ts';
+import { run } from './commands/run.ts';
+import { conform } from './commands/conform.ts';
+import { merge } from './commands/merge.ts';
 
 function positiveInt(flag: string) {
   return (raw: string): number => {
@@ -47,6 +50,24 @@ function memorySize(raw: string): number {
   if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError(`--max-memory takes a size such as 512MB or 2GB, got "${raw}"`);
   const unit = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40 }[(m[2] ?? 'B').toUpperCase() as 'B'];
   return Math.round(Number(m[1]) * unit);
+}
+
+/** `--drop-rate`: a probability in [0, 1). */
+function probability(flag: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`${flag} takes a probability in [0, 1), got "${raw}"`);
+    return n;
+  };
+}
+
+/** A non-negative number of seconds. */
+function seconds(flag: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${flag} takes a number of seconds, got "${raw}"`);
+    return n;
+  };
 }
 
 function collect(value: string, previous: string[]): string[] {
