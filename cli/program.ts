@@ -196,6 +196,42 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   ).action(async (spec: string | undefined, options) => setExitCode(await explore(spec, options)));
 
   program
+    .command('merge')
+    .description('combine the --json reports of a sharded check (check --shard K/N) into one verdict')
+    .argument('<reports...>', "the shards' --json reports")
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (files: string[], options) => setExitCode(await merge(files, options)));
+
+  program
+    .command('run')
+    .description("run a protocol's handlers for real (memory: one process; udp: one process per node) and log every event as JSON lines")
+    .argument('<spec>', 'an actor protocol (.ts) or a bundled protocol name')
+    .option('-p, --param <key=value>', 'a spec parameter (repeatable)', collect, [])
+    .option('--for <seconds>', 'how long to run (default 2)', positiveNumber('--for'))
+    .option('--log <file.jsonl>', 'write the JSON-lines log here')
+    .option('--transport <name>', 'memory (default) or udp')
+    .option('--drop-rate <p>', 'probability that the network drops a message (logged)', probability('--drop-rate'))
+    .option('--dup-rate <p>', 'probability that the network duplicates a message (logged)', probability('--dup-rate'))
+    .option('--crash <node@seconds>', 'kill a node at this moment and restart it from its durable store (repeatable)', collect, [])
+    .option('--restart-after <seconds>', 'how long a crashed node stays down (default 0.2)', seconds('--restart-after'))
+    .option('--seed <n>', 'seeds choose(), drops and duplicates (default 1)', integer('--seed'))
+    .option('--tick-ms <ms>', 'milliseconds per model tick: timers and now() (default 10)', positiveNumber('--tick-ms'))
+    .option('--max-time <ticks>', 'for a timed protocol: its time bound (the run ignores it; conform needs it)', positiveInt('--max-time'))
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (spec: string, options) => setExitCode(await run(spec, options)));
+
+  program
+    .command('conform')
+    .description('validate a run log against the spec: every event a step the model allows, every logged state the model\'s (exit 0: conforms, 1: does not)')
+    .argument('<spec>', 'the actor protocol the log should follow')
+    .argument('<log>', 'a JSON-lines log from faultline run')
+    .option('-p, --param <key=value>', "a spec parameter (repeatable; default: the run's, from the log's header)", collect, [])
+    .option('--partial', 'the log may miss events: search for unlogged model steps that explain the gaps')
+    .option('--max-hidden <steps>', 'with --partial: unlogged steps tried before one logged event (default 3)', positiveInt('--max-hidden'))
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (spec: string, log: string, options) => setExitCode(await conform(spec, log, options)));
+
+  program
     .command('list')
     .description('list the bundled protocols, their parameters, documented checks and variants')
     .option('--json', 'print one JSON array on stdout: { file, name, description, params, flags, expect, variants }')
