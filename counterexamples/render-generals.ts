@@ -100,7 +100,7 @@ function conclusion(r: GeneralsReport): string | undefined {
   const same = run.sameViewAsPrevious;
   if (!same) return `${name} fails in run ${i + 1}`;
   const other = r.generals.find((g) => g !== same)!;
-  return `${name} fails in run ${i + 1}: ${same} cannot tell it from run ${i} and does the same (${show(run.decisions[same])}), while ${other} does ${show(run.decisions[other])}`;
+  return `${name} fails in run ${i + 1}: ${same} cannot tell it from run ${i} and does the same (${show(run.decisions[same])}); ${other}, whose view differs, does ${show(run.decisions[other])}`;
 }
 
 /** The renderer's steps of a run, numbered from 1. */
