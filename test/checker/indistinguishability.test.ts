@@ -164,6 +164,20 @@ describe('the Two Generals chain on other protocols', () => {
     expect(report.verdict).toBe('incomplete: the run where every message arrives is still going after 40 steps (raise --max-steps)');
   });
 
+  it('api generals() takes a protocol object and environment knobs, as well as a file', async () => {
+    const { report, model, specPath } = await generals(twoGenerals({ rounds: 3 }), { environment: { maxDrops: 1 } });
+    expect(model.environment.maxDrops).toBe(1);
+    expect(specPath).toBe('TwoGenerals(rounds=3)');
+    expect(report.chain).toHaveLength(4);
+    expect(report.verdict).toBe('violates Agreement in run 2 of 4 (2 delivered, 1 lost): general-A → attack, general-B → hold');
+  });
+
+  it('--timeout bounds the walk: incomplete (timeout), never a verdict', async () => {
+    const { report } = await generals(fixture('forever'), { timeout: 0.000001 });
+    expect(report.incomplete).toBe('timeout');
+    expect(report.verdict).toMatch(/^incomplete: the timeout passed/);
+  });
+
   it('a loss budget smaller than a run needs ends the chain there', () => {
     // A sends two messengers at once: losing both after none delivered takes two drops.
     const model = protocol<{ type: 'Go'; n: number }>()({
