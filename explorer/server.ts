@@ -168,7 +168,11 @@ export async function startExplorer(options: ExplorerOptions): Promise<ExplorerS
     const url = new URL(req.url ?? '/', 'http://explorer.invalid');
     const route = url.pathname;
     try {
-      if (req.method === 'GET' && Object.hasOwn(page, route)) {
+      if (req.method === 'GET' && route === '/favicon.ico') {
+        // No icon, and no 404 in the browser's console for it.
+        res.writeHead(204, SECURITY_HEADERS);
+        res.end();
+      } else if (req.method === 'GET' && Object.hasOwn(page, route)) {
         const f = page[route];
         send(res, 200, f.type, f.body);
       } else if (req.method === 'GET' && route === '/api/spec') {

@@ -273,9 +273,11 @@
         document.documentElement.setAttribute('data-check', 'error');
         return;
       }
-      var counts = s.stats.distinctStates.toLocaleString('en-US') + ' states, depth ' + s.stats.depth;
+      var counts = s.stats.distinctStates.toLocaleString('en-US') + (s.stats.distinctStates === 1 ? ' state' : ' states') + ', depth ' + s.stats.depth;
       if (s.verdict === 'violation') {
-        $('check-status').textContent = shown('✗ ' + s.violation.property) + ' violated ' + (s.violation.path.length - s.path.length) + ' steps from here (' + counts + '): shown';
+        var steps = s.violation.path.length - s.path.length;
+        var where = steps === 0 ? 'here' : steps + (steps === 1 ? ' step' : ' steps') + ' from here';
+        $('check-status').textContent = shown('✗ ' + s.violation.property) + ' violated ' + where + ' (' + counts + '): shown';
         go(s.violation.path);
       } else if (s.verdict === 'pass') {
         $('check-status').textContent = '✓ every property holds in every state reachable from here (' + counts + ')';
