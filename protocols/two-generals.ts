@@ -3,7 +3,8 @@
  * received is confirmed by a messenger back, `rounds` messengers in all. A general attacks
  * once it has received every messenger meant for it. Over a reliable link both attack;
  * with a single lost messenger — the last one — the sender of the last messenger attacks
- * alone, whatever `rounds` is.
+ * alone, whatever `rounds` is. `faultline generals protocols/two-generals.ts --max-drops 1`
+ * walks the whole chain of runs, from every messenger arriving to none (see `generals` below).
  */
 import { protocol, type NodeInfo, type Params, type SpecAbout } from '../specs/index.ts';
 
