@@ -10,6 +10,7 @@ import {
   type IncompleteReason,
   type Progress,
   type RandomRun,
+  DEFAULT_RANDOM_RUNS,
 } from '../checker/index.ts';
 import { withCoverage, type CoverageReport } from '../checker/coverage.ts';
 import { faultLabels, renderText, traceOf, traceOfPath, type FaultCounts, type Trace } from '../counterexamples/index.ts';
@@ -20,6 +21,7 @@ import { withExitGuard } from './exit-guard.ts';
 import { withLiveness } from './liveness.ts';
 import { loadSpec, modelOf, resolveSpecFile, sourceHash } from './load-spec.ts';
 import { recipeOf, specRecipe } from './spec-recipe.ts';
+import { parseShard, planShard, shardRuns, shardSeed, type Shard, type ShardPlan, type ShardReport } from './shard.ts';
 
 /** How to check: the strategy, its bounds, the environment, and what to report. */
 export interface CheckOptions {
@@ -57,6 +59,10 @@ export interface CheckOptions {
   stop?: Int32Array;
   /** Where the spec came from, for traces (set for you when checking a file). */
   specPath?: string;
+  /** Run shard K of N of the check (`{ index: K, count: N }`, or `'K/N'` / `'auto'` as `--shard` takes); merge the reports with `mergeReports`. */
+  shard?: Shard | string;
+  /** Sharded exhaustive search: split at this depth instead of the first depth with enough states. */
+  splitDepth?: number;
 }
 
 /** A property that failed, with its shortest (or fault-minimal) counterexample. */
@@ -92,6 +98,8 @@ export interface CheckReport {
   warnings: string[];
   /** TLC's optimistic fingerprint-collision probability (exhaustive searches). */
   collisionProbability?: number;
+  /** A sharded check: which shard this is and what it explored (`mergeReports` combines shards). */
+  shard?: ShardReport;
 }
 
 type AnyModel = Model<unknown, unknown>;
@@ -137,8 +145,23 @@ async function checkNow(spec: AnyModel | string, options: CheckOptions): Promise
   }
   const file = specPath ?? model.name;
 
+  const shard = options.shard === undefined ? undefined : typeof options.shard === 'string' ? parseShard(options.shard) : parseShard(`${options.shard.index}/${options.shard.count}`);
+  if (shard) refuseWithShards(options, model);
   const covered = options.coverage ? withCoverage(model, { messageTypes }) : undefined;
-  const explored = covered?.model ?? model;
+  let plan: ShardPlan<unknown, unknown> | undefined;
+  let shardReport: ShardReport | undefined;
+  if (shard && strategy !== 'random') {
+    plan = planShard(model, shard, { splitDepth: options.splitDepth, timeout: options.timeout });
+    shardReport = plan.report;
+  }
+  let seed = options.seed;
+  let runs = options.runs;
+  if (shard && strategy === 'random') {
+    seed = shardSeed(seed ?? ((Date.now() ^ (Math.random() * 0x100000000)) | 0), shard);
+    runs = shardRuns(runs ?? DEFAULT_RANDOM_RUNS, shard);
+    shardReport = { ...shard, seed };
+  }
+  const explored = plan?.model ?? covered?.model ?? model;
   const builder = checker(explored);
   if (options.maxDepth !== undefined) builder.maxDepth(options.maxDepth);
   if (options.maxStates !== undefined) builder.maxStates(options.maxStates);
@@ -149,16 +172,19 @@ async function checkNow(spec: AnyModel | string, options: CheckOptions): Promise
   if (options.stop) builder.stopOn(options.stop);
 
   const warnings: string[] = [];
-  const threads = workersOf(options, strategy, model, warnings);
+  const threads = shard ? 1 : workersOf(options, strategy, model, warnings);
+  if (shard && options.workers !== undefined && options.workers !== 1) warnings.push('workers: a shard runs on one thread (run more shards instead)');
   const recipe = threads > 1 ? (typeof spec === 'string' ? specRecipe(resolveSpecFile(spec), params, environment) : recipeOf(model)) : undefined;
   if (threads > 1 && !recipe) warnings.push('workers: a model built in code cannot be rebuilt in worker threads; it ran on one thread (check a spec file, or a model from loadModel(), to use workers)');
 
   let result: CheckResult<unknown, unknown>;
   try {
-    if (options.minimize === 'faults') result = minimizeFaults(explored, builder.searchOptions());
-    else if (strategy === 'random') result = builder.random({ seed: options.seed, runs: options.runs, swarm: options.swarm });
+    if (plan?.prefixResult) result = plan.prefixResult;
+    else if (options.minimize === 'faults') result = minimizeFaults(explored, builder.searchOptions());
+    else if (strategy === 'random') result = builder.random({ seed, runs, swarm: options.swarm });
     else if (recipe) result = await builder.parallelBfs(recipe, threads);
     else result = strategy === 'bfs' ? builder.bfs() : builder.dfs();
+    if (plan && !plan.prefixResult) result = shardResult(result, plan);
     result = withLiveness(result, model, { maxStates: options.maxStates, timeout: options.timeout });
   } catch (error) {
     if (error instanceof NondeterminismError) throw new SpecFailure(file, error);
@@ -201,6 +227,30 @@ async function checkNow(spec: AnyModel | string, options: CheckOptions): Promise
     spec: { name: model.name, ...(specPath ? { path: specPath } : {}), params, ...(isActorModel(model) ? { environment: model.describeEnvironment() } : {}) },
     warnings,
     ...(collisionProbability !== undefined ? { collisionProbability } : {}),
+    ...(shardReport ? { shard: shardReport } : {}),
+  };
+}
+
+/** What a shard cannot do: each needs the whole state graph, or runs on one whole search. */
+function refuseWithShards(options: CheckOptions, model: AnyModel): void {
+  const liveness = Object.keys(livenessOf(model));
+  if (liveness.length > 0) throw new BadInputError(`--shard checks safety only; this spec declares liveness properties (${liveness.join(', ')}), which need the whole state graph: check them unsharded`);
+  if (options.minimize) throw new BadInputError('--shard and --minimize faults do not combine: minimise the merged counterexample unsharded');
+  if (options.coverage) throw new BadInputError('--shard and --coverage do not combine: coverage needs the whole search');
+  if (options.splitDepth !== undefined && (!Number.isInteger(options.splitDepth) || options.splitDepth < 1)) throw new BadInputError(`--split-depth ${options.splitDepth}: expected a whole number of at least 1`);
+}
+
+/** A shard's result in the whole model's terms: paths from a real initial state, depth from it, the prefix counted. */
+function shardResult(result: CheckResult<unknown, unknown>, plan: ShardPlan<unknown, unknown>): CheckResult<unknown, unknown> {
+  const { splitDepth = 0, prefixStates = 0 } = plan.report;
+  return {
+    ...result,
+    violations: result.violations.map((v) => ({ ...v, path: plan.extend(v.path) })),
+    stats: {
+      ...result.stats,
+      distinctStates: result.stats.distinctStates + prefixStates,
+      depth: result.stats.distinctStates > 0 ? result.stats.depth + splitDepth : splitDepth,
+    },
   };
 }
 

@@ -130,7 +130,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--no-lint', 'check even when faultline lint finds errors in the spec')
     .option('--coverage', 'report the handlers, messages, faults and properties the search reached, and those it never did')
     .option('--exact', 'compare full states instead of 64-bit fingerprints and count collisions (slower; small models)')
-    .option('--workers <n>', 'bfs: search on n worker threads sharing one visited set, or "auto": one per core (default 1)', workerCount);
+    .option('--workers <n>', 'bfs: search on n worker threads sharing one visited set, or "auto": one per core (default 1)', workerCount)
+    .option('--shard <K/N>', 'run shard K of N (1-based), or "auto": JOB_COMPLETION_INDEX + 1 of FAULTLINE_SHARDS; combine the --json reports with faultline merge')
+    .option('--split-depth <steps>', 'with --shard, exhaustive: split the state space at this depth (default: the first with 8 states per shard)', positiveInt('--split-depth'));
   environmentFlags(checkCommand).action(async (spec: string, options) => setExitCode(await check(spec, options)));
 
   program
