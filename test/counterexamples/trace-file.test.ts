@@ -75,9 +75,9 @@ describe('parseTrace: every field is checked, each problem one line naming the f
     ['violations: [null]', { violations: [null] }, /^violations\[0\]: expected an object with a "trace", found null$/],
     ['violations: {}', { violations: {} }, /^violations: expected an array of violations, found an object$/],
     ['violations: []', { violations: [] }, /^violations: expected at least one violation, found an array of 0 \(this check result has no violation/],
-    ['a bad field inside violations[0].trace', { violations: [{ trace: edit((t) => (t.strategy = 1)) }] }, /^violations\[0\]\.trace\.strategy: expected one of bfs, dfs, random, flp, found the number 1$/],
-    ['no strategy', edit((t) => delete t.strategy), /^strategy: expected one of bfs, dfs, random, flp, found nothing$/],
-    ['a numeric strategy', edit((t) => (t.strategy = 3)), /^strategy: expected one of bfs, dfs, random, flp, found the number 3$/],
+    ['a bad field inside violations[0].trace', { violations: [{ trace: edit((t) => (t.strategy = 1)) }] }, /^violations\[0\]\.trace\.strategy: expected one of bfs, dfs, random, flp, generals, found the number 1$/],
+    ['no strategy', edit((t) => delete t.strategy), /^strategy: expected one of bfs, dfs, random, flp, generals, found nothing$/],
+    ['a numeric strategy', edit((t) => (t.strategy = 3)), /^strategy: expected one of bfs, dfs, random, flp, generals, found the number 3$/],
     ['an unknown strategy', edit((t) => (t.strategy = 'bfs; rm -rf')), /^strategy: expected one of .*, found the string "bfs; rm -rf"$/],
     ['no spec', edit((t) => delete t.spec), /^spec: expected an object \{ path, name, sha256\? \}, found nothing$/],
     ['a numeric spec path', edit((t) => (t.spec.path = 7)), /^spec\.path: expected a string, found the number 7$/],
@@ -115,11 +115,11 @@ describe('parseTrace: every field is checked, each problem one line naming the f
 
   it('names the file first when given one, and escapes what it quotes from the file', () => {
     expect(() => parseTrace(JSON.stringify(edit((t) => (t.strategy = undefined))), 'traces/t.json')).toThrow(
-      /^traces\/t\.json: strategy: expected one of bfs, dfs, random, flp, found nothing$/,
+      /^traces\/t\.json: strategy: expected one of bfs, dfs, random, flp, generals, found nothing$/,
     );
     const hostile = problem(edit((t) => (t.params = { '\u001b[2J\u202e': [] })));
     expect(hostile).toBe('params["\\u001b[2J\\u202e"]: expected a string, a number or a boolean, found an array of 0');
-    expect(problem(edit((t) => (t.strategy = '\u001b[2Jpass\r')))).toBe('strategy: expected one of bfs, dfs, random, flp, found the string "\\u001b[2Jpass\\r"');
+    expect(problem(edit((t) => (t.strategy = '\u001b[2Jpass\r')))).toBe('strategy: expected one of bfs, dfs, random, flp, generals, found the string "\\u001b[2Jpass\\r"');
   });
 
   it('reads params whose keys shadow Object.prototype members as plain data', () => {
