@@ -3,14 +3,14 @@
  * `<!-- output: <faultline arguments> -->` must be what `faultline <arguments>` prints today:
  * its lines appear in the tool's output (stdout then stderr) in order and contiguously, except
  * where a line holding only `…` elides some; inside a line `…` stands for any text. Several
- * commands may be chained with ` && ` (the last one's output is compared) and `{tmp}` names a
- * fresh temporary directory. Lines starting with `$ ` show the command and are not compared.
+ * commands may be chained with ` && ` (the last one's output is compared), `> {tmp}/FILE` sends
+ * a command's stdout to a file, and `{tmp}` names a fresh temporary directory. Lines starting with `$ ` show the command and are not compared.
  *
  * `npm run readme` prints, for each excerpt, OK or the first line that differs with the
  * tool's whole output; test/readme-outputs.test.ts fails on any difference.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,13 +68,19 @@ export function runExcerpt(excerpt: OutputExcerpt): string {
   const tmp = mkdtempSync(path.join(tmpdir(), 'faultline-readme-'));
   try {
     let output = '';
-    for (const args of commandsOf(excerpt.command, tmp)) {
+    for (const command of commandsOf(excerpt.command, tmp)) {
+      // `… > FILE` writes the command's stdout to FILE (inside {tmp}) instead.
+      const redirect = command.indexOf('>');
+      const args = redirect < 0 ? command : command.slice(0, redirect);
       const run = spawnSync(process.execPath, ['bin/faultline.js', ...args], {
         cwd: ROOT,
         encoding: 'utf8',
         env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
       });
-      output = run.stdout + run.stderr;
+      if (redirect >= 0) {
+        writeFileSync(command[redirect + 1], run.stdout);
+        output = run.stderr;
+      } else output = run.stdout + run.stderr;
     }
     return output.replaceAll(tmp, '{tmp}');
   } finally {

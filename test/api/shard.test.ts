@@ -190,6 +190,23 @@ describe('faultline check --shard and faultline merge', () => {
     expect(readFileSync(files[0], 'utf8')).toContain('"shard"');
   });
 
+  it('--shard auto runs the shard a Kubernetes Indexed Job pod is given, as the shipped manifest sets it up', () => {
+    const manifest = readFileSync(path.join(ROOT, 'deploy/kubernetes/faultline-shards.yaml'), 'utf8');
+    const completions = /^\s*completions: (\d+)$/m.exec(manifest)![1];
+    expect(/name: FAULTLINE_SHARDS\s+value: "(\d+)"/.exec(manifest)![1]).toBe(completions);
+    expect(manifest).toContain('--shard auto --json');
+    const run = spawnSync(process.execPath, ['bin/faultline.js', 'check', 'protocols/two-phase.ts', '--shard', 'auto', '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, JOB_COMPLETION_INDEX: '1', FAULTLINE_SHARDS: completions },
+    });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).shard).toMatchObject({ index: 2, count: Number(completions) });
+    const workflow = readFileSync(path.join(ROOT, 'deploy/github-actions/faultline-shards.yml'), 'utf8');
+    expect(workflow).toContain('--shard ${{ matrix.shard }}/$SHARDS --json');
+    expect(workflow).toContain('npx faultline merge shard-*.json');
+  });
+
   it('merge refuses a file that is not a report, exit 2, one line', () => {
     const file = path.join(tmp, 'not-a-report.json');
     writeFileSync(file, '{"result":"pass","stats":{}}');
