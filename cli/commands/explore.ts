@@ -37,7 +37,7 @@ export async function explore(specFile: string | undefined, options: ExploreComm
       throw new BadInputError(`${options.trace}: the trace was recorded on ${setup.specLabel}, not ${specFile} (drop the spec argument, or give the trace's spec)`);
     }
   } else {
-    if (specFile === undefined) throw new BadInputError('faultline explore: give a spec file (e.g. protocols/two-phase.ts) or --trace FILE.json');
+    if (specFile === undefined) throw new BadInputError('explore: give the spec to explore (e.g. faultline explore protocols/two-phase.ts) or a trace file (--trace FILE.json)');
     const params = parseParams(options.param);
     // Load once here, so that bad input names the file as the user gave it.
     const spec = await loadSpec(specFile);
@@ -45,11 +45,13 @@ export async function explore(specFile: string | undefined, options: ExploreComm
     setup = { recipe: { specFile: path.resolve(spec.absolute), params, environment }, specLabel: specFile };
   }
   const server = await startExplorer({ ...setup, port: options.port });
-  process.stdout.write(terminalText(`faultline explore: ${server.model.name}\n  open ${server.url}\n  Ctrl-C stops the server`) + '\n');
-  await new Promise<void>((resolve) => {
+  // Listen for Ctrl-C before printing the URL: whoever reads it may stop the server at once.
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  process.stdout.write(terminalText(`faultline explore: ${server.model.name}\n  open ${server.url}\n  Ctrl-C stops the server`) + '\n');
+  await stopped;
   await server.close();
   return ExitCode.interrupted;
 }
