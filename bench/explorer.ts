@@ -66,14 +66,18 @@ console.log(`api (one step more):  ${stats(api)}`);
 
 // Deep links, each opened on a fresh server (nothing remembered).
 const cold: number[] = [];
-for (const w of walks.filter((w) => w.length > 5).slice(0, 10)) {
+const links = walks.filter((w) => w.length > 5).slice(0, 10);
+for (const w of links) {
   const fresh = await startExplorer({ recipe: { specFile: spec, params: {}, environment: {} }, port: 0 });
   const t0 = performance.now();
   await (await fetch(new URL(`/api/state/${w.join('/')}`, fresh.url))).json();
   cold.push(performance.now() - t0);
   await fresh.close();
 }
-if (cold.length > 0) console.log(`cold link (${Math.max(...walks.map((w) => w.length - 1))} steps at most): ${stats(cold)}`);
+if (cold.length > 0) {
+  const lengths = links.map((w) => w.length - 1);
+  console.log(`cold link (${Math.min(...lengths)}–${Math.max(...lengths)} steps, a fresh server each): ${stats(cold)}`);
+}
 
 if (args.includes('--page') && existsSync('/usr/bin/chromium')) {
   const { chromium } = await import('playwright-core');

@@ -169,7 +169,8 @@ describe('the explorer API over HTTP: two-phase, variant=commit-early (a kernel 
     const started = await getJson<CheckStatus>(server, '/api/check/0', 'POST');
     expect(started.status).toBe(202);
     const done = await waitFor(server, started.body.id);
-    expect(done).toMatchObject({ status: 'done', verdict: 'violation', violation: { property: 'TCConsistent', path: [0, 0, 1, 3] } });
+    // From the initial state, the same search as `faultline check`: 49 distinct states, 77 generated, depth 4.
+    expect(done).toMatchObject({ status: 'done', verdict: 'violation', stats: { distinctStates: 49, generatedStates: 77, depth: 4 }, violation: { property: 'TCConsistent', path: [0, 0, 1, 3] } });
     // From a state after RMChooseToAbort(rm1): TMCommit then RMRcvCommitMsg(rm2).
     const later = await waitFor(server, (await getJson<CheckStatus>(server, '/api/check/0/3', 'POST')).body.id);
     expect(later).toMatchObject({ status: 'done', verdict: 'violation', violation: { property: 'TCConsistent', path: [0, 3, 0, 3] } });
