@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { check } from '../../api/index.ts';
+import { serializeTrace } from '../../counterexamples/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startExplorer, type CheckStatus, type ExplorerServer, type SpecView, type StepView } from '../../explorer/index.ts';
+import { startExplorer, traceStart, type CheckStatus, type ExplorerServer, type SpecView, type StepView } from '../../explorer/index.ts';
 import { EXPLORER_CSP } from '../../explorer/server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -284,6 +288,33 @@ describe('the explorer API: spec-controlled names stay data', () => {
       expect(body.diagram).toContain('✗ Quiet &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt; \\u001b[2J\\u202e violated');
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('the explorer opens a trace file at its last step', () => {
+  it('two-generals rounds=3 with one drop: the trace\'s params and environment, Agreement violated at the end', async () => {
+    const report = await check(spec('protocols/two-generals.ts'), { params: { rounds: 3 }, environment: { maxDrops: 1 } });
+    expect(report.result).toBe('violation');
+    const trace = report.violations[0].trace;
+    const dir = mkdtempSync(path.join(tmpdir(), 'faultline-explore-trace-'));
+    const file = path.join(dir, 'agreement.json');
+    writeFileSync(file, serializeTrace(trace));
+    const server = await startExplorer({ ...traceStart(file), port: 0 });
+    try {
+      const start = [trace.initial.index, ...trace.steps.map((s) => s.index)];
+      expect(server.url).toBe(`http://127.0.0.1:${server.port}/#/${start.join('/')}`);
+      const { body: about } = await getJson<SpecView>(server, '/api/spec');
+      expect(about).toMatchObject({ start, params: { rounds: 3 }, trace: { file, property: 'terminal Agreement' } });
+      expect(about.environment).toBe('unordered network, drops ≤ 1, dups ≤ 0, crashes ≤ 0 (crash-stop), partitions ≤ 0');
+      const { body } = await getJson<StepView>(server, `/api/state/${start.join('/')}`);
+      expect(body.path.slice(1).map((p) => p.label)).toEqual(trace.steps.map((s) => s.label));
+      expect(body.properties.Agreement).toBe(false);
+      expect(body.quiescent).toBe(true);
+      expect(body.diagram).toContain('class="arrow dropped"');
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
