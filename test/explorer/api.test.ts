@@ -318,3 +318,23 @@ describe('the explorer opens a trace file at its last step', () => {
     }
   });
 });
+
+describe('check from here never blocks the server', () => {
+  it('a spec whose next() never returns: the server keeps answering; the search is ended as stuck', async () => {
+    const server = await startExplorer({ recipe: { specFile: spec('test/fixtures/specs/hostile/hang.ts'), params: {}, environment: {} }, port: 0, checkBounds: { maxStates: 1000, timeoutSeconds: 1 } });
+    try {
+      const started = await getJson<CheckStatus>(server, '/api/check/0', 'POST');
+      expect(started.status).toBe(202);
+      const t0 = performance.now();
+      const step = await getJson<StepView>(server, '/api/state/0/0/0');
+      expect(step.status).toBe(200);
+      expect(step.body.state).toBe(2);
+      expect(performance.now() - t0).toBeLessThan(1000);
+      expect((await getJson<CheckStatus>(server, `/api/check/${started.body.id}`)).body.status).toBe('running');
+      const done = await waitFor(server, started.body.id);
+      expect(done).toMatchObject({ status: 'done', verdict: 'incomplete', incomplete: 'stuck' });
+    } finally {
+      await server.close();
+    }
+  });
+});
