@@ -338,3 +338,25 @@ describe('check from here never blocks the server', () => {
     }
   });
 });
+
+describe('the explorer API: clocks and partitions', () => {
+  it('lease-lock --skew 1 --partitions 1: local clocks, ticks and partitions grouped, each node\'s side', async () => {
+    const server = await startExplorer({ recipe: { specFile: spec('protocols/lease-lock.ts'), params: {}, environment: { skew: 1, partitions: 1 } }, port: 0 });
+    try {
+      const { body } = await getJson<StepView>(server, '/api/state/0');
+      expect(body.actions.map((a) => `${a.group}/${a.kind}`)).toEqual([
+        'delivery/deliver',
+        'delivery/deliver',
+        'tick/tick',
+        ...Array.from({ length: 7 }, () => 'fault/partition'),
+      ]);
+      expect(body.world!.time).toBe(0);
+      expect(body.world!.nodes.map((n) => [n.id, n.clock ?? null])).toEqual([['service', null], ['client-1', -1], ['client-2', -1], ['storage', null]]);
+      const split = await getJson<StepView>(server, '/api/state/0/3');
+      expect(split.body.path[1].label).toBe('partition {service} | {client-1, client-2, storage}');
+      expect(split.body.world!.nodes.map((n) => [n.id, n.side])).toEqual([['service', 'A'], ['client-1', 'B'], ['client-2', 'B'], ['storage', 'B']]);
+    } finally {
+      await server.close();
+    }
+  });
+});
