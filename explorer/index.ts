@@ -2,7 +2,9 @@
  * `faultline explore`: a local server and an offline page over the library, to walk a
  * protocol's state space by hand, with stable links (`/#/<init>/<a1>/…`) and a JSON API.
  */
-export { startExplorer, EXPLORER_CSP } from './server.ts';
+export { startExplorer, EXPLORER_CSP, DEFAULT_STEP_TIMEOUT_SECONDS } from './server.ts';
+export { StepWorker } from './step-worker.ts';
+export type { SpecFacts, StepAnswer } from './step-worker.ts';
 export type { ExplorerOptions, ExplorerServer, SpecView } from './server.ts';
 export { traceStart } from './trace-start.ts';
 export { stepView, actionKind, MAX_DIFF_LINES } from './step-view.ts';

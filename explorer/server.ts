@@ -1,14 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { SpecError } from '../checker/index.ts';
-import { describeEnvironment, isActorModel, type Environment, type Model, type Params } from '../specs/index.ts';
+import type { Params } from '../specs/index.ts';
 import { BadInputError } from '../api/errors.ts';
-import { specModel, type SpecRecipeArgs } from '../api/spec-recipe.ts';
+import type { SpecRecipeArgs } from '../api/spec-recipe.ts';
 import { CheckRunner, DEFAULT_CHECK_BOUNDS, type CheckBounds } from './check-from-here.ts';
-import { isFailure, MAX_PATH_STEPS, PathWalker } from './path-walker.ts';
-import { stepView } from './step-view.ts';
-import { DEFAULT_VALENCY_BOUNDS, valencyIndex, type ValencyBounds, type ValencyIndex } from './valency-index.ts';
+import { MAX_PATH_STEPS } from './path-walker.ts';
+import { StepWorker, type SpecFacts } from './step-worker.ts';
+import { DEFAULT_VALENCY_BOUNDS, type ValencyBounds } from './valency-index.ts';
 
 /** What the explorer serves: a spec with its params and environment, and where to start. */
 export interface ExplorerOptions {
@@ -26,14 +25,20 @@ export interface ExplorerOptions {
   port?: number;
   checkBounds?: CheckBounds;
   valencyBounds?: ValencyBounds;
+  /** How long the spec may take to answer one step (default 10 s): past it, a 504 and a fresh thread. */
+  stepTimeoutSeconds?: number;
 }
+
+/** How long the spec may take to answer one step unless told otherwise. */
+export const DEFAULT_STEP_TIMEOUT_SECONDS = 10;
 
 /** A running explorer. */
 export interface ExplorerServer {
   /** `http://127.0.0.1:<port>/`, plus the start path as `#/…` when there is one. */
   url: string;
   port: number;
-  model: Model<unknown, unknown>;
+  /** The model's name. */
+  name: string;
   close(): Promise<void>;
 }
 
@@ -103,11 +108,6 @@ function parsePath(rest: string): number[] | { at: number; error: string } {
   return out;
 }
 
-/** The message of an error raised in spec code while answering. */
-function specErrorText(error: SpecError): string {
-  return `the spec threw in ${error.phase}()${error.actionLabel === undefined ? '' : ` on "${error.actionLabel}"`}: ${error.message}`;
-}
-
 /**
  * Starts `faultline explore`'s server: the page (plain HTML, one script, one style sheet,
  * nothing from the network) and the JSON API it uses —
@@ -115,39 +115,52 @@ function specErrorText(error: SpecError): string {
  * `POST /api/check/<init>/<a1>/…` (a bounded search from that state on a worker thread) and
  * `GET /api/check/<id>` (its progress, then its outcome). It listens on 127.0.0.1 and
  * refuses requests whose `Host` is not its own (DNS rebinding) and cross-site `Origin`s.
+ * Spec code runs on threads of its own: a step the spec does not answer within
+ * `stepTimeoutSeconds` is a 504 (and a fresh thread), so the server always answers.
  */
 export async function startExplorer(options: ExplorerOptions): Promise<ExplorerServer> {
-  const model = await specModel(options.recipe);
-  const walker = new PathWalker(model);
-  let initialStates: number;
+  const label = options.specLabel ?? options.recipe.specFile;
+  // Spec code runs on a thread of its own: a spec that never returns cannot hang the server.
+  const steps = new StepWorker(
+    options.recipe,
+    options.valencyBounds ?? DEFAULT_VALENCY_BOUNDS,
+    options.stepTimeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS,
+  );
+  let facts: SpecFacts;
   try {
-    initialStates = walker.initialStates().length;
+    facts = await steps.start();
   } catch (error) {
-    if (error instanceof SpecError) throw new BadInputError(`${options.specLabel ?? options.recipe.specFile}: ${specErrorText(error)} (fix the spec)`);
+    await steps.close();
+    if (error instanceof BadInputError) throw new BadInputError(error.message.replace(options.recipe.specFile, label));
     throw error;
   }
-  if (initialStates === 0) throw new BadInputError(`${options.specLabel ?? options.recipe.specFile}: the spec has no initial state (init() must yield at least one)`);
+  const fail = async (message: string): Promise<never> => {
+    await steps.close();
+    throw new BadInputError(message);
+  };
+  if (facts.initialStates === 0) await fail(`${label}: the spec has no initial state (init() must yield at least one)`);
   const start = options.start ?? [0];
-  const opened = walker.walk(start);
-  if (isFailure(opened)) {
-    throw new BadInputError(
-      `${options.trace?.file ?? options.specLabel ?? options.recipe.specFile}: the path no longer applies at position ${opened.at} (index ${opened.index}): ${opened.reason} (the spec changed: re-run faultline check for a new trace)`,
+  const opened = await steps.step(start);
+  if (opened.status === 404) {
+    const failure = JSON.parse(opened.body) as { error: string; at: number; index: number };
+    await fail(
+      `${options.trace?.file ?? label}: the path no longer applies at position ${failure.at} (index ${failure.index}): ${failure.error.replace(/^.*?: /, '')} (the spec changed: re-run faultline check for a new trace)`,
     );
+  } else if (opened.status !== 200) {
+    await fail(`${label}: ${(JSON.parse(opened.body) as { error: string }).error} (fix the spec)`);
   }
-  const valency: ValencyIndex = valencyIndex(model, options.valencyBounds ?? DEFAULT_VALENCY_BOUNDS);
   const runner = new CheckRunner(options.recipe, options.checkBounds ?? DEFAULT_CHECK_BOUNDS);
   const pageDir = new URL('./page/', import.meta.url);
   const page = Object.fromEntries(Object.entries(PAGE_FILES).map(([route, f]) => [route, { ...f, body: readFileSync(new URL(f.file, pageDir), 'utf8') }]));
-  const env = isActorModel(model) ? describeEnvironment(model.environment as Environment) : undefined;
   const specView: SpecView = {
-    name: model.name,
-    spec: options.specLabel ?? options.recipe.specFile,
+    name: facts.name,
+    spec: label,
     params: options.recipe.params,
-    ...(env ? { environment: env } : {}),
-    actor: isActorModel(model),
-    initialStates,
-    propertyKinds: isActorModel(model) ? { ...model.propertyKinds } : Object.fromEntries(Object.keys(model.invariants ?? {}).map((k) => [k, 'invariant'])),
-    valency: valency.kind === 'ready' ? `computed for ${valency.states.toLocaleString('en-US')} reachable states` : valency.reason,
+    ...(facts.environment !== undefined ? { environment: facts.environment } : {}),
+    actor: facts.actor,
+    initialStates: facts.initialStates,
+    propertyKinds: facts.propertyKinds,
+    valency: facts.valency,
     start,
     ...(options.trace ? { trace: options.trace } : {}),
     checkBounds: runner.bounds,
@@ -180,23 +193,21 @@ export async function startExplorer(options: ExplorerOptions): Promise<ExplorerS
       } else if (req.method === 'GET' && (route === '/api/state' || route.startsWith('/api/state/'))) {
         const parsed = parsePath(route.slice('/api/state/'.length));
         if (!Array.isArray(parsed)) return json(res, 400, { error: parsed.error, at: parsed.at });
-        const reached = walker.walk(parsed);
-        if (isFailure(reached)) {
-          return json(res, 404, {
-            error: `the path does not apply at position ${reached.at} (index ${reached.index}): ${reached.reason}`,
-            at: reached.at,
-            index: reached.index,
-            valid: parsed.slice(0, reached.at),
-          });
-        }
-        json(res, 200, stepView(model, reached, valency));
+        steps.step(parsed).then(
+          (answer) => send(res, answer.status, 'application/json; charset=utf-8', answer.body),
+          (error: Error) => json(res, 500, { error: error.message }),
+        );
       } else if (req.method === 'POST' && route.startsWith('/api/check/')) {
         const parsed = parsePath(route.slice('/api/check/'.length));
         if (!Array.isArray(parsed)) return json(res, 400, { error: parsed.error, at: parsed.at });
-        const reached = walker.walk(parsed);
-        if (isFailure(reached)) return json(res, 404, { error: `the path does not apply at position ${reached.at} (index ${reached.index}): ${reached.reason}`, at: reached.at, index: reached.index });
-        const id = runner.start(parsed);
-        json(res, 202, runner.status(id));
+        // Only a path that applies is searched from.
+        steps.step(parsed).then(
+          (answer) => {
+            if (answer.status !== 200) return send(res, answer.status, 'application/json; charset=utf-8', answer.body);
+            json(res, 202, runner.status(runner.start(parsed)));
+          },
+          (error: Error) => json(res, 500, { error: error.message }),
+        );
       } else if (req.method === 'GET' && /^\/api\/check\/\d{1,9}$/.test(route)) {
         const status = runner.status(Number(route.slice('/api/check/'.length)));
         if (!status) return json(res, 404, { error: 'no such search (only the latest are kept)' });
@@ -207,7 +218,6 @@ export async function startExplorer(options: ExplorerOptions): Promise<ExplorerS
         send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
       }
     } catch (error) {
-      if (error instanceof SpecError) return json(res, 500, { error: specErrorText(error) });
       json(res, 500, { error: `internal error: ${error instanceof Error ? error.message : String(error)}` });
     }
   };
@@ -215,7 +225,7 @@ export async function startExplorer(options: ExplorerOptions): Promise<ExplorerS
   // Paths of thousands of steps are long URLs: allow request heads up to 256 KB (Node's default is 16 KB).
   const server: Server = createServer({ maxHeaderSize: 256 * 1024 }, handle);
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
+  const listening = new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') reject(new BadInputError(`port ${options.port}: already in use (pass --port N for another one, or --port 0 for any free port)`));
       else if (error.code === 'EACCES') reject(new BadInputError(`port ${options.port}: not allowed (pass --port N above 1023, or --port 0 for any free port)`));
@@ -223,15 +233,22 @@ export async function startExplorer(options: ExplorerOptions): Promise<ExplorerS
     });
     server.listen(options.port ?? 0, host, () => resolve());
   });
+  try {
+    await listening;
+  } catch (error) {
+    await steps.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `${host}:${port}`]);
   const hash = options.start ? `#/${options.start.join('/')}` : '';
   return {
     url: `http://127.0.0.1:${port}/${hash}`,
     port,
-    model,
+    name: facts.name,
     async close() {
       await runner.close();
+      await steps.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

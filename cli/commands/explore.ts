@@ -50,7 +50,7 @@ export async function explore(specFile: string | undefined, options: ExploreComm
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  process.stdout.write(terminalText(`faultline explore: ${server.model.name}\n  open ${server.url}\n  Ctrl-C stops the server`) + '\n');
+  process.stdout.write(terminalText(`faultline explore: ${server.name}\n  open ${server.url}\n  Ctrl-C stops the server`) + '\n');
   await stopped;
   await server.close();
   return ExitCode.interrupted;

@@ -321,7 +321,12 @@ describe('the explorer opens a trace file at its last step', () => {
 
 describe('check from here never blocks the server', () => {
   it('a spec whose next() never returns: the server keeps answering; the search is ended as stuck', async () => {
-    const server = await startExplorer({ recipe: { specFile: spec('test/fixtures/specs/hostile/hang.ts'), params: {}, environment: {} }, port: 0, checkBounds: { maxStates: 1000, timeoutSeconds: 1 } });
+    const server = await startExplorer({
+      recipe: { specFile: spec('test/fixtures/specs/hostile/hang.ts'), params: {}, environment: {} },
+      port: 0,
+      checkBounds: { maxStates: 1000, timeoutSeconds: 1 },
+      stepTimeoutSeconds: 1,
+    });
     try {
       const started = await getJson<CheckStatus>(server, '/api/check/0', 'POST');
       expect(started.status).toBe(202);
@@ -333,6 +338,11 @@ describe('check from here never blocks the server', () => {
       expect((await getJson<CheckStatus>(server, `/api/check/${started.body.id}`)).body.status).toBe('running');
       const done = await waitFor(server, started.body.id);
       expect(done).toMatchObject({ status: 'done', verdict: 'incomplete', incomplete: 'stuck' });
+      // A step whose successors never come (next(3) loops): a 504 after the step timeout, and
+      // the server, on a fresh spec thread, answers the next request.
+      const stuck = await getJson<{ error: string }>(server, '/api/state/0/0/0/0');
+      expect(stuck).toEqual({ status: 504, body: { error: 'the spec did not answer within 1 s at this state (look for a loop in actions(), next() or a property)' } });
+      expect((await getJson<StepView>(server, '/api/state/0/0')).body.state).toBe(1);
     } finally {
       await server.close();
     }
