@@ -21,6 +21,8 @@ import { withExitGuard } from './exit-guard.ts';
 import { withLiveness } from './liveness.ts';
 import { loadSpec, modelOf, resolveSpecFile, sourceHash } from './load-spec.ts';
 import { recipeOf, specRecipe } from './spec-recipe.ts';
+import { faultlineVersion } from './version.ts';
+import { CheckpointError, identityDifference, readCheckpoint, type Checkpoint, type CheckpointIdentity } from '../checker/checkpoint.ts';
 import { parseShard, planShard, shardRuns, shardSeed, type Shard, type ShardPlan, type ShardReport } from './shard.ts';
 
 /** How to check: the strategy, its bounds, the environment, and what to report. */
@@ -63,6 +65,12 @@ export interface CheckOptions {
   shard?: Shard | string;
   /** Sharded exhaustive search: split at this depth instead of the first depth with enough states. */
   splitDepth?: number;
+  /** BFS on one thread: write a checkpoint into this folder every `checkpointEvery` seconds and when stopped. */
+  checkpoint?: string;
+  /** Seconds between checkpoints (default 300). */
+  checkpointEvery?: number;
+  /** Continue from the checkpoint in this folder (written by the same check); checkpoints go on into it unless `checkpoint` names another folder. */
+  resume?: string;
 }
 
 /** A property that failed, with its shortest (or fault-minimal) counterexample. */
@@ -100,6 +108,8 @@ export interface CheckReport {
   collisionProbability?: number;
   /** A sharded check: which shard this is and what it explored (`mergeReports` combines shards). */
   shard?: ShardReport;
+  /** A resumed check: the distinct states of the checkpoint it continued from. */
+  resumedAt?: number;
 }
 
 type AnyModel = Model<unknown, unknown>;
@@ -163,6 +173,7 @@ async function checkNow(spec: AnyModel | string, options: CheckOptions): Promise
   }
   const explored = plan?.model ?? covered?.model ?? model;
   const builder = checker(explored);
+  const resumed = checkpointing(builder, options, strategy, model, { specSha256, params, shard });
   if (options.maxDepth !== undefined) builder.maxDepth(options.maxDepth);
   if (options.maxStates !== undefined) builder.maxStates(options.maxStates);
   if (options.timeout !== undefined) builder.timeout(options.timeout);
@@ -172,7 +183,8 @@ async function checkNow(spec: AnyModel | string, options: CheckOptions): Promise
   if (options.stop) builder.stopOn(options.stop);
 
   const warnings: string[] = [];
-  const threads = shard ? 1 : workersOf(options, strategy, model, warnings);
+  const threads = shard || resumed !== undefined ? 1 : workersOf(options, strategy, model, warnings);
+  if (resumed !== undefined && options.workers !== undefined && options.workers !== 1) warnings.push('workers: a checkpointed search runs on one thread');
   if (shard && options.workers !== undefined && options.workers !== 1) warnings.push('workers: a shard runs on one thread (run more shards instead)');
   const recipe = threads > 1 ? (typeof spec === 'string' ? specRecipe(resolveSpecFile(spec), params, environment) : recipeOf(model)) : undefined;
   if (threads > 1 && !recipe) warnings.push('workers: a model built in code cannot be rebuilt in worker threads; it ran on one thread (check a spec file, or a model from loadModel(), to use workers)');
@@ -228,7 +240,52 @@ async function checkNow(spec: AnyModel | string, options: CheckOptions): Promise
     warnings,
     ...(collisionProbability !== undefined ? { collisionProbability } : {}),
     ...(shardReport ? { shard: shardReport } : {}),
+    ...(resumed !== undefined && resumed > 0 ? { resumedAt: resumed } : {}),
   };
+}
+
+/**
+ * Sets up checkpoints (`checkpoint`, `resume`): refuses what cannot be checkpointed, and a
+ * checkpoint of another check. Returns the distinct states resumed from (0 for a fresh
+ * checkpointed run), or undefined without checkpoints.
+ */
+function checkpointing(
+  builder: ReturnType<typeof checker<unknown, unknown>>,
+  options: CheckOptions,
+  strategy: string,
+  model: AnyModel,
+  context: { specSha256?: string; params: Params; shard?: Shard },
+): number | undefined {
+  const dir = options.checkpoint ?? options.resume;
+  if (dir === undefined) return undefined;
+  const refuse = (what: string) => new BadInputError(`--checkpoint and --resume ${what}`);
+  if (strategy !== 'bfs') throw refuse(`need --strategy bfs (got ${strategy})`);
+  if (options.minimize) throw refuse('do not combine with --minimize faults');
+  if (options.coverage) throw refuse('do not combine with --coverage');
+  if (options.exact) throw refuse('do not combine with --exact');
+  if (context.shard) throw refuse('do not combine with --shard yet');
+  if (options.checkpointEvery !== undefined && !(options.checkpointEvery > 0)) throw new BadInputError(`--checkpoint-every ${options.checkpointEvery}: expected a positive number of seconds`);
+  const identity: CheckpointIdentity = {
+    faultline: faultlineVersion(),
+    spec: model.name,
+    ...(context.specSha256 ? { specSha256: context.specSha256 } : {}),
+    params: context.params,
+    ...(isActorModel(model) ? { environment: encodeEnvironment(model.environment) } : {}),
+    search: { strategy: 'bfs', ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}), symmetry: model.representative !== undefined },
+  };
+  let resume: Checkpoint<unknown> | undefined;
+  if (options.resume !== undefined) {
+    try {
+      resume = readCheckpoint(options.resume);
+    } catch (error) {
+      if (error instanceof CheckpointError) throw new BadInputError(error.message);
+      throw error;
+    }
+    const difference = identityDifference(resume.identity, identity);
+    if (difference) throw new BadInputError(`${options.resume}: cannot resume this check from that checkpoint: ${difference} (start afresh without --resume)`);
+  }
+  builder.checkpoint({ dir, identity, ...(options.checkpointEvery !== undefined ? { everySeconds: options.checkpointEvery } : {}), ...(resume ? { resume } : {}) });
+  return resume?.progress.distinctStates ?? 0;
 }
 
 /** What a shard cannot do: each needs the whole state graph, or runs on one whole search. */

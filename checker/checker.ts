@@ -1,7 +1,7 @@
 import type { Model } from '../specs/index.ts';
 import { bfs } from './bfs.ts';
 import { dfs } from './dfs.ts';
-import type { Progress, SearchOptions } from './options.ts';
+import type { CheckpointOptions, Progress, SearchOptions } from './options.ts';
 import { parallelBfs } from './parallel/parallel-bfs.ts';
 import type { ModelRecipe } from './parallel/recipe.ts';
 import { random, type RandomOptions } from './random.ts';
@@ -56,6 +56,12 @@ export class CheckerBuilder<S, A> {
   /** Stop (`incomplete`, `memory`) once the process's resident memory passes `bytes`. */
   maxMemory(bytes: number): this {
     this.options.maxMemory = bytes;
+    return this;
+  }
+
+  /** BFS on one thread: write checkpoints into `options.dir` (and resume from `options.resume`). */
+  checkpoint(options: CheckpointOptions): this {
+    this.options.checkpoint = options;
     return this;
   }
 

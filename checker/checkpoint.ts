@@ -24,7 +24,7 @@ export interface CheckpointIdentity {
   specSha256?: string;
   params: Record<string, unknown>;
   /** The environment in force (encoded), for actor protocols. */
-  environment?: string;
+  environment?: Record<string, unknown>;
   /** The search options that change what is explored. */
   search: { strategy: 'bfs'; maxDepth?: number; symmetry: boolean };
 }
@@ -35,8 +35,10 @@ export interface CheckpointProgress {
   generatedStates: number;
   /** TLC's depth so far (levels, counting the initial one). */
   depth: number;
-  /** Steps from an initial state to the level waiting in `frontier`. */
+  /** Steps from an initial state to the level being expanded. */
   steps: number;
+  /** States of that level still waiting, at the head of `frontier` (the rest is the next level). */
+  levelLeft?: number;
   /** Search seconds spent before the checkpoint (resumed runs add theirs). */
   seconds: number;
   /** Whether a bound already cut something (`max-depth`). */
@@ -161,7 +163,8 @@ export function identityDifference(saved: CheckpointIdentity, asked: CheckpointI
   if (saved.specSha256 !== asked.specSha256) return "the spec's source changed since it was written";
   const params = (p: Record<string, unknown>) => JSON.stringify(Object.entries(p).sort(([a], [b]) => a.localeCompare(b)));
   if (params(saved.params) !== params(asked.params)) return `its params are ${params(saved.params)}, not ${params(asked.params)}`;
-  if ((saved.environment ?? '') !== (asked.environment ?? '')) return `its environment is ${saved.environment}, not ${asked.environment}`;
+  const environment = (e: Record<string, unknown> | undefined) => (e ? JSON.stringify(Object.entries(e).sort(([a], [b]) => a.localeCompare(b))) : 'none');
+  if (environment(saved.environment) !== environment(asked.environment)) return `its environment is ${environment(saved.environment)}, not ${environment(asked.environment)}`;
   if (JSON.stringify(saved.search) !== JSON.stringify(asked.search)) return `its search options are ${JSON.stringify(saved.search)}, not ${JSON.stringify(asked.search)}`;
   return undefined;
 }

@@ -8,6 +8,20 @@ export interface Progress {
   seconds: number;
 }
 
+/** Checkpointing a breadth-first search (one thread): where, how often, and what to resume from. */
+export interface CheckpointOptions {
+  /** The folder the checkpoint is written to (`checkpoint.bin`). */
+  dir: string;
+  /** Seconds between checkpoints, taken between states (default 300). A stop request always writes one. */
+  everySeconds?: number;
+  /** What is being checked, written into the checkpoint's header. */
+  identity: import('./checkpoint.ts').CheckpointIdentity;
+  /** A checkpoint to continue from (already checked to be of this check). */
+  resume?: import('./checkpoint.ts').Checkpoint<unknown>;
+  /** Called after each checkpoint is written, with its size. */
+  onWrite?: (bytes: number, seconds: number) => void;
+}
+
 /** Bounds and hooks shared by every strategy. */
 export interface SearchOptions {
   /** Explore paths of at most this many steps from an initial state. */
@@ -35,4 +49,6 @@ export interface SearchOptions {
   heapLimitRatio?: number;
   /** Stop (`incomplete`, `memory`) once the process's resident memory passes this many bytes (default: 85% of the machine's or cgroup's memory). */
   maxMemory?: number;
+  /** BFS on one thread: write checkpoints (and resume from one). */
+  checkpoint?: CheckpointOptions;
 }

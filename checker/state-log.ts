@@ -56,6 +56,28 @@ export class StateLog {
     return this.action[id];
   }
 
+  /** The log's columns, up to its size (views, not copies): what a checkpoint saves. */
+  columns(): { hi: Uint32Array; lo: Uint32Array; parent: Int32Array; action: Uint32Array } {
+    const n = this.count;
+    return { hi: this.hi.subarray(0, n), lo: this.lo.subarray(0, n), parent: this.parent.subarray(0, n), action: this.action.subarray(0, n) };
+  }
+
+  /** Replaces the log's contents with saved columns (resuming from a checkpoint). */
+  restore(columns: { hi: Uint32Array; lo: Uint32Array; parent: Int32Array; action: Uint32Array }): void {
+    const n = columns.hi.length;
+    let capacity = Math.max(1 << 14, this.hi.length);
+    while (capacity < n + 1) capacity *= 2;
+    this.hi = new Uint32Array(capacity);
+    this.lo = new Uint32Array(capacity);
+    this.parent = new Int32Array(capacity);
+    this.action = new Uint32Array(capacity);
+    this.hi.set(columns.hi);
+    this.lo.set(columns.lo);
+    this.parent.set(columns.parent);
+    this.action.set(columns.action);
+    this.count = n;
+  }
+
   private grow(): void {
     const capacity = this.hi.length * 2;
     const hi = new Uint32Array(capacity);

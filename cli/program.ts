@@ -132,7 +132,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--exact', 'compare full states instead of 64-bit fingerprints and count collisions (slower; small models)')
     .option('--workers <n>', 'bfs: search on n worker threads sharing one visited set, or "auto": one per core (default 1)', workerCount)
     .option('--shard <K/N>', 'run shard K of N (1-based), or "auto": JOB_COMPLETION_INDEX + 1 of FAULTLINE_SHARDS; combine the --json reports with faultline merge')
-    .option('--split-depth <steps>', 'with --shard, exhaustive: split the state space at this depth (default: the first with 8 states per shard)', positiveInt('--split-depth'));
+    .option('--split-depth <steps>', 'with --shard, exhaustive: split the state space at this depth (default: the first with 8 states per shard)', positiveInt('--split-depth'))
+    .option('--checkpoint <dir>', 'bfs: write a checkpoint into this folder every --checkpoint-every seconds and when stopped (Ctrl-C, SIGTERM, --max-memory)')
+    .option('--checkpoint-every <seconds>', 'seconds between checkpoints (default 300)', positiveNumber('--checkpoint-every'))
+    .option('--resume <dir>', 'continue from the checkpoint in this folder (same spec, params, environment and faultline); checkpoints go on into it');
   environmentFlags(checkCommand).action(async (spec: string, options) => setExitCode(await check(spec, options)));
 
   program

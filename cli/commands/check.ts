@@ -32,6 +32,9 @@ export interface CheckCommandOptions extends EnvironmentOptions {
   /** `K/N` or `auto`: run shard K of N (merge the shards' --json reports with faultline merge). */
   shard?: string;
   splitDepth?: number;
+  checkpoint?: string;
+  checkpointEvery?: number;
+  resume?: string;
 }
 
 const STRATEGIES = ['bfs', 'dfs', 'random'] as const;
@@ -78,6 +81,9 @@ export async function check(specFile: string, options: CheckCommandOptions): Pro
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       ...(options.shard !== undefined ? { shard: options.shard } : {}),
       ...(options.splitDepth !== undefined ? { splitDepth: options.splitDepth } : {}),
+      ...(options.checkpoint !== undefined ? { checkpoint: options.checkpoint } : {}),
+      ...(options.checkpointEvery !== undefined ? { checkpointEvery: options.checkpointEvery } : {}),
+      ...(options.resume !== undefined ? { resume: options.resume } : {}),
       lint: options.lint !== false,
     },
     showProgress ? (p) => process.stderr.write(tty ? `\r${progressLine(p)}\x1b[K` : `${progressLine(p)}\n`) : undefined,
@@ -89,6 +95,8 @@ export async function check(specFile: string, options: CheckCommandOptions): Pro
     else run.abort();
   };
   process.on('SIGINT', onSigint);
+  // SIGTERM (a scheduler stopping the job) stops the same way: with a checkpoint, one is written first.
+  process.on('SIGTERM', onSigint);
   let report: CheckReport;
   try {
     report = await run.report;
@@ -97,6 +105,7 @@ export async function check(specFile: string, options: CheckCommandOptions): Pro
     throw error;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
     if (tty) process.stderr.write('\r\x1b[K');
   }
 

@@ -76,7 +76,7 @@ describe('checkpoint files', () => {
     expect(identityDifference(identity, { ...identity, params: { rm: 4 } })).toBe('its params are [["rm",3]], not [["rm",4]]');
     expect(identityDifference(identity, { ...identity, specSha256: 'cd' })).toBe("the spec's source changed since it was written");
     expect(identityDifference(identity, { ...identity, faultline: '0.2.0' })).toBe('it was written by faultline 0.1.0, this is 0.2.0');
-    expect(identityDifference(identity, { ...identity, environment: 'drops ≤ 1' })).toBe('its environment is undefined, not drops ≤ 1');
+    expect(identityDifference(identity, { ...identity, environment: { maxDrops: 1 } })).toBe('its environment is none, not [["maxDrops",1]]');
     expect(identityDifference(identity, { ...identity, search: { strategy: 'bfs', symmetry: true, maxDepth: 5 } })).toMatch(/^its search options are/);
   });
 });
