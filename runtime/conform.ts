@@ -306,6 +306,8 @@ export function conform(protocol: ActorModel, log: ParsedLog, options: ConformOp
     prefix.push(describeEvent(g.head));
   }
   const consumed = new Set<LogGroup>(starts);
+  // Messages sent to a node the model has down: lost when sent, so a later drop of one is no step.
+  const lostAtSend = new Set<string>();
 
   for (;;) {
     const ready: LogGroup[] = [];
@@ -339,6 +341,11 @@ export function conform(protocol: ActorModel, log: ParsedLog, options: ConformOp
         unchecked += size(g);
         break;
       }
+      if ((g.head.kind === 'drop' || g.head.kind === 'duplicate') && g.mid !== undefined && lostAtSend.has(g.mid)) {
+        // The network dropped (or copied) a message the model had already lost: sent to a crashed node.
+        taken = g;
+        break;
+      }
       const { next, why } = step(model, frontier, g);
       if (next.length > 0) {
         frontier = next.length > cap ? next.slice(0, cap) : next;
@@ -367,6 +374,7 @@ export function conform(protocol: ActorModel, log: ParsedLog, options: ConformOp
     if (!taken) return fail(ready[0], firstWhy ?? 'not enabled');
     consumed.add(taken);
     cursor.set(taken.head.node, cursor.get(taken.head.node)! + 1);
+    for (const e of taken.effects) if (e.kind === 'send' && frontier[0].down.includes(e.to)) lostAtSend.add(e.mid);
     if (taken.orphan) continue;
     matched += size(taken);
     prefix.push(describeEvent(taken.head));
