@@ -35,10 +35,10 @@ export interface ConformReport {
   events: number;
   /** Event lines matched, in the merged order: the longest matched prefix. */
   matched: number;
-  /** Model steps taken (hidden ones included). */
+  /** Model steps taken (the fewest unlogged ones included). */
   steps: number;
-  /** Model steps inserted for events the log does not show (partial logs). */
-  hidden: number;
+  /** Places where the search considered unlogged model steps for events the log does not show (partial logs). */
+  searched: number;
   /** Effect lines whose handler event is missing (partial logs only): not checked. */
   unchecked: number;
   /** The matched steps in the merged order, as `node#seq kind …`. */
@@ -191,6 +191,14 @@ function notEnabled(worlds: WorldState[], g: LogGroup): string {
   }
 }
 
+/** The divergence of a step that has events missing before it at its node. */
+function missingEvents(g: LogGroup): string {
+  if (g.gapBefore === 0) return 'missing events: no handler event before this effect at its node (a partial log? --partial skips it)';
+  const n = g.gapBefore;
+  const range = n > 1 ? `events ${g.head.seq - n}–${g.head.seq - 1} are` : `event ${g.head.seq - 1} is`;
+  return `missing events: ${g.head.node}'s ${range} not in the log (a partial log? --partial searches for model steps that explain them)`;
+}
+
 const keyOf = (w: WorldState): string => canonicalJson(w);
 
 /** The worlds after the group's step, from each world of the frontier; or why there are none. */
@@ -271,7 +279,7 @@ export function conform(protocol: ActorModel, log: ParsedLog, options: ConformOp
     events: log.events.length,
     matched,
     steps,
-    hidden,
+    searched,
     unchecked,
     prefix,
     worlds: frontier.length,
@@ -282,7 +290,7 @@ export function conform(protocol: ActorModel, log: ParsedLog, options: ConformOp
   const prefix: string[] = [];
   let matched = 0;
   let steps = 0;
-  let hidden = 0;
+  let searched = 0;
   let unchecked = 0;
   const fail = (g: LogGroup, reason: string): ConformReport =>
     report('diverges', { failure: { where: g.head.where, event: describeEvent(g.head), reason } });
@@ -327,12 +335,10 @@ export function conform(protocol: ActorModel, log: ParsedLog, options: ConformOp
     ready.sort((a, b) => a.head.t - b.head.t || a.nodeIndex - b.nodeIndex || a.head.seq - b.head.seq);
     let taken: LogGroup | undefined;
     let firstWhy: string | undefined;
+    let gapped: LogGroup | undefined;
     for (const g of ready) {
       if ((g.gapBefore > 0 || g.orphan) && !options.partial) {
-        firstWhy ??= g.gapBefore > 0
-          ? `missing events: ${g.head.node}'s event${g.gapBefore > 1 ? 's' : ''} ${g.head.seq - g.gapBefore}${g.gapBefore > 1 ? `–${g.head.seq - 1}` : ''} ${g.gapBefore > 1 ? 'are' : 'is'} not in the log (a partial log? --partial searches for model steps that explain it)`
-          : 'missing events: no handler event before this effect at its node';
-        if (g === ready[0]) return fail(g, firstWhy);
+        gapped ??= g;
         continue;
       }
       if (g.orphan) {
@@ -346,6 +352,24 @@ export function conform(protocol: ActorModel, log: ParsedLog, options: ConformOp
         taken = g;
         break;
       }
+      if (g.gapBefore > 0 && options.partial) {
+        // Events are missing right here: keep every explanation, with 0 up to gap (≤ maxHidden) unlogged steps.
+        const found = new Map<string, WorldState>();
+        let depth = -1;
+        [frontier, ...hiddenLevels(model, frontier, Math.min(g.gapBefore, maxHidden), cap)].forEach((level, d) => {
+          for (const w of step(model, level, g).next) {
+            if (depth < 0) depth = d;
+            if (found.size < cap) found.set(keyOf(w), w);
+          }
+        });
+        if (found.size > 0) {
+          frontier = [...found.values()];
+          taken = g;
+          searched++;
+          steps += depth + 1;
+          break;
+        }
+      }
       const { next, why } = step(model, frontier, g);
       if (next.length > 0) {
         frontier = next.length > cap ? next.slice(0, cap) : next;
@@ -357,20 +381,28 @@ export function conform(protocol: ActorModel, log: ParsedLog, options: ConformOp
     }
     if (!taken && options.partial) {
       // A log-constrained search: unlogged model steps before one of the ready events.
+      // Every explanation up to the bound is kept (the shortest may not fit what follows).
       const levels = hiddenLevels(model, frontier, maxHidden, cap);
-      search: for (let d = 0; d < levels.length; d++) {
-        for (const g of ready) {
-          const { next } = step(model, levels[d], g);
-          if (next.length > 0) {
-            frontier = next.length > cap ? next.slice(0, cap) : next;
-            taken = g;
-            hidden += d + 1;
-            steps += d + 2;
-            break search;
+      for (const g of ready) {
+        const found = new Map<string, WorldState>();
+        let depth = 0;
+        levels.forEach((level, d) => {
+          for (const w of step(model, level, g).next) {
+            if (found.size === 0) depth = d + 1;
+            if (found.size < cap) found.set(keyOf(w), w);
           }
+        });
+        if (found.size > 0) {
+          frontier = [...found.values()];
+          taken = g;
+          searched++;
+          steps += depth + 1;
+          break;
         }
       }
     }
+    // Nothing matches: a gap in the sequence numbers, when there is one, is the first explanation.
+    if (!taken && gapped) return fail(gapped, missingEvents(gapped));
     if (!taken) return fail(ready[0], firstWhy ?? 'not enabled');
     consumed.add(taken);
     cursor.set(taken.head.node, cursor.get(taken.head.node)! + 1);

@@ -57,7 +57,7 @@ export async function conform(spec: string, file: string, options: ConformComman
   const out: string[] = [];
   if (report.result === 'conforms') {
     out.push(`conforms: all ${report.events} events of ${file} are steps of ${where}`);
-    out.push(`  ${report.steps} model steps${report.hidden > 0 ? ` (${report.hidden} not in the log, found by search)` : ''}, ${report.worlds} model state${report.worlds === 1 ? '' : 's'} consistent with the log at the end, ${report.seconds.toFixed(2)} s (${rate(report)})`);
+    out.push(`  ${report.steps} model steps${report.searched > 0 ? ` (gaps in the log explained by search at ${report.searched} place${report.searched === 1 ? '' : 's'})` : ''}, ${report.worlds} model state${report.worlds === 1 ? '' : 's'} consistent with the log at the end, ${report.seconds.toFixed(2)} s (${rate(report)})`);
     if (report.unchecked > 0) out.push(`  ${report.unchecked} effect line${report.unchecked === 1 ? '' : 's'} whose handler event is missing could not be checked`);
   } else {
     const f = report.failure!;
