@@ -29,12 +29,14 @@ export interface CapReplica {
   value: string | null;
   /** [counter, replica index]: compared lexicographically. */
   stamp: [number, number];
+  /** At the primary: the last forwarded operation applied (1: the write, 2: the read), so a duplicate is not applied again. */
+  applied: number;
 }
 
 type Op = { f: 'write'; value: string } | { f: 'read' };
 
 type Msg =
-  | { type: 'Forward'; op: Op }
+  | { type: 'Forward'; op: Op; seq: number }
   | { type: 'Relay'; op: Op; value: string | null }
   | { type: 'Replicate'; value: string; stamp: [number, number] };
 
@@ -68,7 +70,7 @@ export default function capRegister(params: Params = {}) {
   const begin = (r: CapReplica, op: Op, ctx: { index: number; invoke(op: unknown): void; send(to: string, msg: Msg): void; respond(op: unknown, out: unknown): void; setTimer(name: string): void; broadcast(role: 'replica', msg: Msg): void }): void => {
     ctx.invoke(op);
     if (mode === 'cp' && ctx.index !== 1) {
-      ctx.send('replica-1', { type: 'Forward', op });
+      ctx.send('replica-1', { type: 'Forward', op, seq: op.f === 'write' ? 1 : 2 });
       return;
     }
     const value = apply(r, op, ctx.index);
@@ -88,7 +90,7 @@ export default function capRegister(params: Params = {}) {
     nodes: { replica: 2 },
     roles: {
       replica: {
-        init: (): CapReplica => ({ phase: 'writing', value: null, stamp: [0, 0] }),
+        init: (): CapReplica => ({ phase: 'writing', value: null, stamp: [0, 0], applied: 0 }),
         onStart(_r, ctx) {
           ctx.setTimer('write'); // the client writes at some moment
         },
@@ -103,10 +105,14 @@ export default function capRegister(params: Params = {}) {
         on: {
           // At the primary: another side's operation, applied to the one copy.
           Forward(r, msg, ctx) {
+            // A duplicate write applied again, later, would overwrite a newer value.
+            if (msg.seq <= r.applied) return;
+            r.applied = msg.seq;
             ctx.reply({ type: 'Relay', op: msg.op, value: apply(r, msg.op, ctx.index) });
           },
           // Back from the primary: the answer to this side's operation.
           Relay(r, msg, ctx) {
+            if (r.phase !== (msg.op.f === 'write' ? 'writing' : 'reading')) return; // a duplicate of an answer already taken
             complete(r, msg.op, msg.value, ctx);
           },
           Replicate(r, msg) {
