@@ -1,0 +1,108 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conform, loadProtocol, parseLog, run, type Packet, type Transport } from '../../runtime/index.ts';
+import type { ActorModel } from '../../specs/index.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'faultline-run-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const FORGETFUL = 'test/fixtures/runtime/forgetful-participant.ts';
+
+let spec: ActorModel;
+beforeAll(async () => {
+  spec = await loadProtocol('protocols/two-phase-commit.ts', {});
+});
+
+function logOf(file: string) {
+  return parseLog(readFileSync(file, 'utf8'), file);
+}
+
+function kinds(file: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of logOf(file).events) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
+  return counts;
+}
+
+describe('faultline run over the memory transport', () => {
+  it('runs two-phase commit with drops, duplicates and a crash, and its logs conform (3 seeds)', async () => {
+    for (const seed of [1, 2, 3]) {
+      const log = path.join(dir, `memory-${seed}.jsonl`);
+      const report = await run('protocols/two-phase-commit.ts', { seconds: 0.6, log, seed, dropRate: 0.2, dupRate: 0.2, crashes: [{ node: 'participant-1', at: 0.1 }] });
+      expect(report).toMatchObject({ protocol: 'TwoPhaseCommit(n=2)', transport: 'memory' });
+      const parsed = logOf(log);
+      expect(parsed.header).toMatchObject({ v: 1, kind: 'run', protocol: 'TwoPhaseCommit(n=2)', transport: 'memory', seed, dropRate: 0.2, dupRate: 0.2 });
+      expect(parsed.events).toHaveLength(report.events);
+      expect(kinds(log)).toMatchObject({ start: 3, crash: 1, recover: 1 });
+      const verdict = conform(spec, parsed);
+      expect(verdict.failure).toBeUndefined();
+      expect(verdict).toMatchObject({ result: 'conforms', matched: report.events });
+    }
+  });
+
+  it('takes a transport of your own (open, send, close)', async () => {
+    const carried: Packet[] = [];
+    let receive: (p: Packet) => void = () => {};
+    const transport: Transport = {
+      open: (r) => void (receive = r),
+      send: (p) => {
+        carried.push(p);
+        setImmediate(() => receive(p));
+      },
+      close: () => {},
+    };
+    const log = path.join(dir, 'custom.jsonl');
+    const report = await run(spec, { seconds: 0.3, log, transport, seed: 4 });
+    expect(report.transport).toBe('custom');
+    // Prepare ×2, Vote ×2, Commit ×2, Ack ×2: seed 4 makes both participants vote yes.
+    expect(carried.map((p) => p.msg.type).sort()).toEqual(['Ack', 'Ack', 'Commit', 'Commit', 'Prepare', 'Prepare', 'Vote', 'Vote']);
+    expect(report.finalStates).toMatchObject({ 'participant-1': { state: 'committed' }, 'participant-2': { state: 'committed' } });
+    expect(conform(spec, logOf(log)).result).toBe('conforms');
+  });
+
+  it('catches a wrong implementation that looked healthy: a participant that forgets its vote on restart', async () => {
+    const log = path.join(dir, 'forgetful.jsonl');
+    const report = await run(FORGETFUL, { seconds: 0.5, log, seed: 4, crashes: [{ node: 'participant-1', at: 0.15 }] });
+    // Live, nothing is wrong: the transaction committed, no participant aborted, Atomicity holds.
+    expect(report.finalStates).toMatchObject({ coordinator: { decision: 'commit' }, 'participant-2': { state: 'committed' }, 'participant-1': { state: 'working' } });
+    const verdict = conform(spec, logOf(log));
+    expect(verdict.result).toBe('diverges');
+    expect(verdict.failure).toMatchObject({ event: 'participant-1#7 recover', reason: 'state differs in field state: logged "working", model "committed"' });
+    expect(verdict.matched).toBe(report.events - 1);
+    // The correct implementation, run the same way, conforms.
+    const good = path.join(dir, 'correct.jsonl');
+    const correct = await run('protocols/two-phase-commit.ts', { seconds: 0.5, log: good, seed: 4, crashes: [{ node: 'participant-1', at: 0.15 }] });
+    expect(correct.finalStates).toMatchObject({ 'participant-1': { state: 'committed' } });
+    expect(conform(spec, logOf(good)).result).toBe('conforms');
+  });
+
+  it('refuses bad options with one line', async () => {
+    await expect(run(spec, { dropRate: 1.5 })).rejects.toThrow('run: dropRate is a probability in [0, 1), got 1.5');
+    await expect(run(spec, { crashes: [{ node: 'nobody', at: 0 }] })).rejects.toThrow('--crash nobody@0: no node "nobody" (nodes: coordinator, participant-1, participant-2)');
+    await expect(run(spec, { transport: 'udp' })).rejects.toThrow(/pass a spec file, not a model/);
+  });
+});
+
+describe('faultline run over udp (one process per node)', () => {
+  it('runs two-phase commit over localhost datagrams, kills and restarts a node, and the log conforms', async () => {
+    const log = path.join(dir, 'udp.jsonl');
+    const report = await run('protocols/two-phase-commit.ts', {
+      transport: 'udp',
+      seconds: 0.8,
+      log,
+      seed: 2,
+      dropRate: 0.1,
+      dupRate: 0.1,
+      crashes: [{ node: 'participant-1', at: 0.2 }],
+      restartAfter: 0.1,
+    });
+    expect(report.transport).toBe('udp');
+    const parsed = logOf(log);
+    expect(parsed.header).toMatchObject({ transport: 'udp', nodes: ['coordinator', 'participant-1', 'participant-2'] });
+    expect(kinds(log)).toMatchObject({ start: 3, crash: 1, recover: 1 });
+    const verdict = conform(spec, parsed);
+    expect(verdict.failure).toBeUndefined();
+    expect(verdict.result).toBe('conforms');
+  }, 30_000);
+});
