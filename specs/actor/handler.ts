@@ -1,3 +1,4 @@
+import { sealMessage } from './network.ts';
 import { clonePlain, freezePlain } from './plain-data.ts';
 import type { Topology } from './topology.ts';
 import type { Context, Envelope, Message, NodeId } from './types.ts';
@@ -67,6 +68,21 @@ class HandlerContext implements Context<Message> {
   }
 
   send(to: NodeId, msg: Message): void {
+    this.checkSend(to, msg);
+    this.sends.push({ from: this.self, to, msg: sealMessage(clonePlain(msg)) });
+  }
+
+  broadcast(role: string, msg: Message): void {
+    // One frozen copy for every recipient: the handler cannot change it between the sends.
+    let copy: Message | undefined;
+    for (const to of this.peers(role)) {
+      this.checkSend(to, msg);
+      copy ??= sealMessage(clonePlain(msg));
+      this.sends.push({ from: this.self, to, msg: copy });
+    }
+  }
+
+  private checkSend(to: NodeId, msg: Message): void {
     if (!this.topology.node.has(to)) throw new Error(`send to unknown node "${to}" (nodes: ${this.topology.ids.join(', ')})`);
     if (msg === null || typeof msg !== 'object' || typeof msg.type !== 'string') {
       throw new Error(`send(${to}, …): a message is an object with a string "type"`);
@@ -74,11 +90,6 @@ class HandlerContext implements Context<Message> {
     if (this.messageTypes && !this.messageTypes.has(msg.type)) {
       throw new Error(`send(${to}, …): ${msg.type} is not a message type of the protocol (messages: ${[...this.messageTypes].join(', ')})`);
     }
-    this.sends.push({ from: this.self, to, msg: freezePlain(clonePlain(msg)) });
-  }
-
-  broadcast(role: string, msg: Message): void {
-    for (const to of this.peers(role)) this.send(to, msg);
   }
 
   reply(msg: Message): void {
@@ -154,8 +165,8 @@ export interface HandlerCall {
   sender?: NodeId;
   /** For error messages: the handler, e.g. `participant.on.Prepare`. */
   handler: string;
-  /** For error messages: the message handled, e.g. `Prepare(tx=1) from coordinator`. */
-  handling?: string;
+  /** For error messages: the message handled, e.g. `Prepare(tx=1) from coordinator` (built only when one is needed). */
+  handling?: string | (() => string);
   /** The protocol's declared message types: sending another is an error. */
   messageTypes?: ReadonlySet<string>;
   /** The handler, applied to a draft of the local state. */
@@ -177,7 +188,10 @@ export function runHandler(call: HandlerCall): Effects[] {
       const returned = call.body(draft, ctx);
       outcomes.push({ local: returned === undefined ? draft : returned, sends: ctx.sends, timers: ctx.timers, chosen: ctx.chosen, events: ctx.events });
     } catch (error) {
-      if (error !== IMPOSSIBLE) throw new HandlerError(call.handler, call.node, call.handling, error);
+      if (error !== IMPOSSIBLE) {
+        const handling = typeof call.handling === 'function' ? call.handling() : call.handling;
+        throw new HandlerError(call.handler, call.node, handling, error);
+      }
     }
     // Advance the odometer: the last choice that has options left moves on, later ones restart.
     let i = ctx.arities.length - 1;

@@ -1,5 +1,6 @@
 import { canonicalJson } from '../canonical.ts';
 import type { Envelope } from './types.ts';
+import { freezePlain } from './plain-data.ts';
 
 // An envelope's sort key is its canonical text, which is injective (specs/canonical.ts): two
 // envelopes share a key exactly when no handler can tell them apart, so a duplicate copy is
@@ -11,6 +12,9 @@ import type { Envelope } from './types.ts';
 // before it freezes them (sealEnvelope); an envelope frozen without a key uses the WeakMap.
 const SORT_KEY = Symbol('faultline.envelopeKey');
 const frozenKeys = new WeakMap<Envelope, string>();
+// A message's canonical text, kept on it the same way: a message is shared by the envelopes of
+// a broadcast and by its renamed and aged copies, so its text is computed once, not per envelope.
+const MESSAGE_TEXT = Symbol('faultline.messageText');
 
 /** The sort key of an envelope: its whole content, or only its link when FIFO. */
 export function envelopeKey(e: Envelope, fifo: boolean): string {
@@ -19,10 +23,68 @@ export function envelopeKey(e: Envelope, fifo: boolean): string {
   if (cached !== undefined) return cached;
   let key = frozenKeys.get(e);
   if (key !== undefined) return key;
-  key = canonicalJson(e, 'envelope');
+  key = fastEnvelopeText(e) ?? canonicalJson(e, 'envelope');
   if (Object.isExtensible(e)) Object.defineProperty(e, SORT_KEY, { value: key });
   else frozenKeys.set(e, key);
   return key;
+}
+
+/**
+ * `canonicalJson(e)` built from the message's cached text, for an envelope of exactly
+ * `age?`, `from`, `msg`, `to` (keys in sorted order, as canonicalJson writes them); undefined
+ * for anything else, or a message that cannot be encoded (canonicalJson then names the problem).
+ */
+function fastEnvelopeText(e: Envelope): string | undefined {
+  const { from, to, msg, age } = e;
+  if (typeof from !== 'string' || typeof to !== 'string' || msg === null || typeof msg !== 'object') return undefined;
+  let fields = 3;
+  if (age !== undefined) {
+    if (!Number.isInteger(age) || Object.is(age, -0)) return undefined;
+    fields++;
+  }
+  let own = 0;
+  for (const _ in e) own++;
+  if (own !== fields) return undefined; // other keys, or an `age: undefined` key: the general path
+  const text = messageText(msg);
+  if (text === undefined) return undefined;
+  return `{${age === undefined ? '' : `"age":${age},`}"from":${quoted(from)},"msg":${text},"to":${quoted(to)}}`;
+}
+
+/** The canonical text of a message, cached on it when it can carry it; undefined when it cannot be encoded. */
+function messageText(msg: object): string | undefined {
+  const cached = (msg as { [MESSAGE_TEXT]?: string })[MESSAGE_TEXT];
+  if (cached !== undefined) return cached;
+  let text: string;
+  try {
+    text = canonicalJson(msg, 'message');
+  } catch {
+    return undefined;
+  }
+  if (Object.isExtensible(msg)) Object.defineProperty(msg, MESSAGE_TEXT, { value: text });
+  return text;
+}
+
+// Node ids repeat in every envelope: their JSON text is remembered (up to a bound).
+const QUOTED_LIMIT = 1 << 12;
+const quotedIds = new Map<string, string>();
+
+function quoted(id: string): string {
+  let q = quotedIds.get(id);
+  if (q === undefined) {
+    q = JSON.stringify(id);
+    if (quotedIds.size < QUOTED_LIMIT) quotedIds.set(id, q);
+  }
+  return q;
+}
+
+/**
+ * Freezes a new message, deeply, its canonical text computed first and kept on it (see
+ * {@link envelopeKey}). A message that cannot be encoded is frozen all the same: the
+ * envelope's key then reports where the problem is.
+ */
+export function sealMessage<M extends object>(msg: M): M {
+  messageText(msg);
+  return freezePlain(msg);
 }
 
 /**

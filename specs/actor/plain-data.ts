@@ -53,3 +53,46 @@ export function freezePlain<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * A handler's new local state with every part equal to the old state's replaced by that
+ * part of the old state (frozen, and shared by many worlds): the old state itself when
+ * nothing changed. Parts keep their identity from one world to the next, so the search
+ * hashes, freezes and stores only what a step changed. `next` (an unfrozen draft) is
+ * updated in place; equality is strict (same keys in the same order, same prototypes,
+ * `Object.is` for primitives), and Maps, Sets, Dates and typed arrays are kept as they are.
+ */
+export function shareUnchanged<T>(next: T, prev: unknown): T {
+  if (next === prev || next === null || typeof next !== 'object' || prev === null || typeof prev !== 'object') {
+    return Object.is(next, prev) ? (prev as T) : next;
+  }
+  if (!Object.isFrozen(prev) || Object.isFrozen(next)) return next;
+  const proto = Object.getPrototypeOf(next);
+  if (proto !== Object.getPrototypeOf(prev)) return next;
+  if (proto === Array.prototype) {
+    const a = next as unknown as unknown[];
+    const b = prev as unknown[];
+    let same = a.length === b.length;
+    for (let i = 0; i < a.length; i++) {
+      const v = shareUnchanged(a[i], i < b.length ? b[i] : undefined);
+      if (v !== a[i]) a[i] = v;
+      if (same && !(i in b && v === b[i])) same = false;
+    }
+    return same ? (prev as T) : next;
+  }
+  if (proto !== Object.prototype) return next;
+  const a = next as Record<string, unknown>;
+  const b = prev as Record<string, unknown>;
+  const order = Object.keys(b);
+  let same = true;
+  let i = 0;
+  for (const key in a) {
+    if (key === '__proto__') return next; // an own __proto__ key: left alone
+    const had = Object.prototype.hasOwnProperty.call(b, key);
+    const v = shareUnchanged(a[key], had ? b[key] : undefined);
+    if (v !== a[key]) a[key] = v;
+    if (same && !(order[i] === key && v === b[key])) same = false;
+    i++;
+  }
+  return same && i === order.length ? (prev as T) : next;
+}
