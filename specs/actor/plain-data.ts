@@ -76,7 +76,7 @@ export function shareUnchanged<T>(next: T, prev: unknown): T {
     for (let i = 0; i < a.length; i++) {
       const v = shareUnchanged(a[i], i < b.length ? b[i] : undefined);
       if (v !== a[i]) a[i] = v;
-      if (same && !(i in b && v === b[i])) same = false;
+      if (same && !(i in b && Object.is(v, b[i]))) same = false;
     }
     return same ? (prev as T) : next;
   }
@@ -91,7 +91,7 @@ export function shareUnchanged<T>(next: T, prev: unknown): T {
     const had = Object.prototype.hasOwnProperty.call(b, key);
     const v = shareUnchanged(a[key], had ? b[key] : undefined);
     if (v !== a[key]) a[key] = v;
-    if (same && !(order[i] === key && v === b[key])) same = false;
+    if (same && !(order[i] === key && Object.is(v, b[key]))) same = false;
     i++;
   }
   return same && i === order.length ? (prev as T) : next;
