@@ -15,6 +15,8 @@ export interface NodeHostOptions {
   transmit: (packet: Packet) => void;
   /** Writes the node's state to its durable store (called before its sends leave). */
   persist: (local: unknown) => void;
+  /** Called once the log lines of a step (or a drop or duplicate) must be written, before anything leaves. */
+  flush?: () => void;
 }
 
 /**
@@ -46,6 +48,7 @@ export class NodeHost {
   crash(): void {
     this.clearTimers();
     this.runner.crash();
+    this.options.flush?.();
   }
 
   /** Restarts the node from its durable store. */
@@ -66,6 +69,7 @@ export class NodeHost {
 
   private handle(outcome: StepOutcome): void {
     if (outcome.changed) this.options.persist(this.runner.local);
+    this.options.flush?.();
     this.schedule(outcome.timers);
     for (const packet of outcome.sends) this.send(packet);
   }
@@ -74,11 +78,13 @@ export class NodeHost {
     const { random, dropRate, dupRate } = this.options;
     if (dropRate > 0 && random() < dropRate) {
       this.runner.logNetwork('drop', packet);
+      this.options.flush?.();
       return;
     }
     this.options.transmit(packet);
     if (dupRate > 0 && random() < dupRate) {
       this.runner.logNetwork('duplicate', packet);
+      this.options.flush?.();
       this.options.transmit(packet);
     }
   }

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,7 +25,7 @@ function execArgv(): string[] {
 interface NodeProcess {
   child: ChildProcess | undefined;
   port: number | undefined;
-  /** The last sequence number received from it. */
+  /** Its last sequence number, as of its last crash. */
   lastSeq: number;
   incarnation: number;
   /** Its last logged state. */
@@ -36,9 +36,10 @@ interface NodeProcess {
 
 /**
  * Runs each node of `model` in its own process (the spec file loaded there), talking over
- * localhost UDP. The supervisor collects every node's log lines into one file, kills a node
- * with SIGKILL at its planned crash (logging `crash` after the last line it received from
- * it), and restarts it `restartAfter` seconds later on the same port from its durable store.
+ * localhost UDP. Each node appends its log lines to its own file; the supervisor kills a node
+ * with SIGKILL at its planned crash (logging `crash` after its last line), restarts it
+ * `restartAfter` seconds later on the same port from its durable store, and at the end
+ * writes one log: the header and every node's lines.
  */
 export async function runOverUdp(model: ActorModel, spec: string, options: ResolvedRunOptions): Promise<RunReport> {
   let startEpoch = Date.now();
@@ -81,13 +82,7 @@ export async function runOverUdp(model: ActorModel, spec: string, options: Resol
     return new Promise<number>((resolve, reject) => {
       child.on('message', (m: UdpNodeReply) => {
         if (m.type === 'ready') resolve(m.port);
-        else if (m.type === 'log') {
-          const event = JSON.parse(m.line) as { seq: number; state?: unknown };
-          entry.lastSeq = event.seq;
-          if ('state' in event) entry.state = event.state;
-          log.line(m.line);
-          log.events++;
-        } else if (m.type === 'stopped') entry.state = m.local;
+        else if (m.type === 'stopped') entry.state = m.local;
         else if (m.type === 'error') {
           const error = new BadInputError(`${spec}: node ${id}: ${m.message}`);
           reject(error);
@@ -103,7 +98,8 @@ export async function runOverUdp(model: ActorModel, spec: string, options: Resol
         firstSeq: entry.lastSeq + 1,
         incarnation: entry.incarnation,
         recover,
-        store: path.join(dir, `node-${ids.indexOf(id)}.json`),
+        store: storeFile(id),
+        log: logFile(id),
         ...(entry.port !== undefined ? { port: entry.port, ports: portMap() } : {}),
         seed: options.seed,
         tickMs: options.tickMs,
@@ -113,6 +109,29 @@ export async function runOverUdp(model: ActorModel, spec: string, options: Resol
       };
       child.send(init);
     });
+  };
+  const storeFile = (id: NodeId): string => path.join(dir, `node-${ids.indexOf(id)}.json`);
+  const logFile = (id: NodeId): string => path.join(dir, `node-${ids.indexOf(id)}.jsonl`);
+  /** The node's logged events so far (its own file: written synchronously, so a kill loses none). */
+  const linesOf = (id: NodeId): string[] => (existsSync(logFile(id)) ? readFileSync(logFile(id), 'utf8').split('\n').filter((l) => l !== '') : []);
+  /**
+   * After a kill: the lines of a step whose state reached the durable store but whose log
+   * write the kill prevented are restored from the store, then the crash is logged after them.
+   */
+  const logCrash = (id: NodeId): void => {
+    const entry = nodes.get(id)!;
+    const lines = linesOf(id);
+    let last = lines.length === 0 ? 0 : (JSON.parse(lines[lines.length - 1]) as { seq: number }).seq;
+    if (existsSync(storeFile(id))) {
+      const stored = JSON.parse(readFileSync(storeFile(id), 'utf8')) as { seq: number; lines: string[] };
+      const missing = stored.lines.filter((l) => (JSON.parse(l) as { seq: number }).seq > last);
+      if (missing.length > 0) {
+        appendFileSync(logFile(id), missing.join(''));
+        last = (JSON.parse(missing[missing.length - 1]) as { seq: number }).seq;
+      }
+    }
+    entry.lastSeq = last + 1;
+    appendFileSync(logFile(id), JSON.stringify({ v: 1, node: id, seq: entry.lastSeq, t: clock(), kind: 'crash' }) + '\n');
   };
   const portMap = (): Record<NodeId, number> => Object.fromEntries(ids.map((id) => [id, nodes.get(id)!.port!]));
   const tell = (id: NodeId, message: UdpSupervisorMessage): void => {
@@ -136,10 +155,7 @@ export async function runOverUdp(model: ActorModel, spec: string, options: Resol
           entry.child = undefined;
           child.kill('SIGKILL');
           void entry.gone.then(() => {
-            // Every line the node wrote before it died has arrived: the crash comes after them.
-            const seq = ++entry.lastSeq;
-            log.line(JSON.stringify({ v: 1, node: plan.node, seq, t: clock(), kind: 'crash' }));
-            log.events++;
+            logCrash(plan.node);
             entry.incarnation++;
             timers.push(
               setTimeout(() => {
@@ -163,6 +179,17 @@ export async function runOverUdp(model: ActorModel, spec: string, options: Resol
       new Promise((resolve) => setTimeout(resolve, 3000).unref()),
     ]);
     for (const n of nodes.values()) if (n.child && n.child.exitCode === null) n.child.kill('SIGKILL');
+    // One log: the header, then each node's lines (conform merges them by seq and causality).
+    for (const id of ids) {
+      const lines = linesOf(id);
+      for (const line of lines) log.line(line);
+      log.events += lines.length;
+      const entry = nodes.get(id)!;
+      if (entry.state === undefined) {
+        const last = lines.map((l) => JSON.parse(l) as { state?: unknown }).filter((e) => 'state' in e).pop();
+        entry.state = last?.state;
+      }
+    }
     log.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@
  * supervisor. Datagrams are data: parsed with JSON.parse, checked, never executed.
  */
 import { createSocket } from 'node:dgram';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { loadProtocol } from './run.ts';
 import { NodeHost } from './node-host.ts';
 import { NodeRunner, runtimeModel, type Packet } from './node-runner.ts';
@@ -17,12 +17,16 @@ function reply(message: UdpNodeReply): void {
   process.send?.(message);
 }
 
-/** Writes the state durably: a temporary file, fsync, then an atomic rename. */
-function writeStore(file: string, local: unknown): void {
+/**
+ * Writes the state durably: a temporary file, fsync, then an atomic rename. The log lines of
+ * the step that made this state go with it, so that a kill between this write and the log's
+ * cannot leave the store ahead of the log: the supervisor restores such lines from here.
+ */
+function writeStore(file: string, local: unknown, seq: number, lines: string[]): void {
   const tmp = `${file}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, JSON.stringify({ local }));
+    writeSync(fd, JSON.stringify({ local, seq, lines }));
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -51,13 +55,15 @@ async function main(init: UdpNodeInit): Promise<void> {
   let ports: Record<string, number> = init.ports ?? {};
   const socket = createSocket('udp4');
   const index = model.topology.ids.indexOf(init.node);
+  // Log lines not yet appended to the node's log file (one write per step: a kill leaves all or none).
+  const pending: string[] = [];
   const random = seededRandom(init.seed * 1000 + index * 17 + init.incarnation);
   const runner = new NodeRunner(model, init.node, {
     random,
     clock,
     tickMs: init.tickMs,
     firstSeq: init.firstSeq,
-    emit: (event) => reply({ type: 'log', line: JSON.stringify(event) }),
+    emit: (event) => pending.push(JSON.stringify(event) + '\n'),
   });
   const host = new NodeHost(runner, {
     random,
@@ -70,7 +76,10 @@ async function main(init: UdpNodeInit): Promise<void> {
       const port = ports[packet.to];
       if (port !== undefined) socket.send(JSON.stringify(packet), port, '127.0.0.1');
     },
-    persist: (local) => writeStore(init.store, local),
+    persist: (local) => writeStore(init.store, local, runner.seq - 1, pending),
+    flush: () => {
+      if (pending.length > 0) appendFileSync(init.log, pending.splice(0).join(''));
+    },
   });
   let running = false;
   const early: Packet[] = [];

@@ -14,6 +14,8 @@ export interface UdpNodeInit {
   recover: boolean;
   /** The durable store's file. */
   store: string;
+  /** The node's own log file, appended to line by line (its lines survive a kill). */
+  log: string;
   /** The port to bind (a restart binds the port it had), or undefined for any. */
   port?: number;
   /** Every node's port, when known (restarts). */
@@ -31,6 +33,5 @@ export type UdpSupervisorMessage = { type: 'peers'; ports: Record<NodeId, number
 /** Node → supervisor. */
 export type UdpNodeReply =
   | { type: 'ready'; port: number }
-  | { type: 'log'; line: string }
   | { type: 'error'; message: string }
   | { type: 'stopped'; local: unknown };

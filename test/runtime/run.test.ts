@@ -105,4 +105,15 @@ describe('faultline run over udp (one process per node)', () => {
     expect(verdict.failure).toBeUndefined();
     expect(verdict.result).toBe('conforms');
   }, 30_000);
+
+  it('a node killed while busy (a token ring never rests) leaves a log that still conforms: the store carries the lines of the step it saved', async () => {
+    const log = path.join(dir, 'ring.jsonl');
+    const report = await run('test/fixtures/runtime/token-ring.ts', { transport: 'udp', seconds: 1.5, log, seed: 1, crashes: [{ node: 'node-2', at: 0.7 }], restartAfter: 0.1 });
+    expect(report.events).toBeGreaterThan(300);
+    expect(kinds(log)).toMatchObject({ start: 3, crash: 1, recover: 1 });
+    const ring = await loadProtocol('test/fixtures/runtime/token-ring.ts', {});
+    const verdict = conform(ring, logOf(log));
+    expect(verdict.failure).toBeUndefined();
+    expect(verdict).toMatchObject({ result: 'conforms', matched: report.events });
+  }, 30_000);
 });
