@@ -29,6 +29,12 @@ export interface GroupedLog {
   sender: Map<string, LogGroup>;
 }
 
+/** A name from the log, quoted and cut short for a one-line message. */
+function quote(name: string): string {
+  const text = JSON.stringify(name);
+  return text.length > 60 ? `${text.slice(0, 57)}…"` : text;
+}
+
 const isHandler = (e: LoggedEvent): boolean => (HANDLER_KINDS as readonly string[]).includes(e.kind);
 const isEffect = (e: LoggedEvent): boolean => (EFFECT_KINDS as readonly string[]).includes(e.kind);
 
@@ -63,9 +69,9 @@ export function groupLog(model: ActorModel, events: readonly LoggedEvent[]): Gro
   const perNode = new Map<NodeId, LoggedEvent[]>(ids.map((id) => [id, []]));
   for (const e of events) {
     const fix = `the log is not of this protocol's nodes (${ids.join(', ')}): give faultline conform the --param values it ran with`;
-    if (!known(e.node)) throw new BadInputError(`${e.where}: unknown node ${JSON.stringify(e.node)} (${fix})`);
+    if (!known(e.node)) throw new BadInputError(`${e.where}: unknown node ${quote(e.node)} (${fix})`);
     const peer = 'from' in e ? e.from : 'to' in e ? e.to : undefined;
-    if (peer !== undefined && !known(peer)) throw new BadInputError(`${e.where}: unknown node ${JSON.stringify(peer)} (${fix})`);
+    if (peer !== undefined && !known(peer)) throw new BadInputError(`${e.where}: unknown node ${quote(peer)} (${fix})`);
     perNode.get(e.node)!.push(e);
   }
   const byNode = new Map<NodeId, LogGroup[]>();

@@ -12,7 +12,7 @@ export interface ParsedLog {
   events: LoggedEvent[];
 }
 
-const FIX = 'each line is one JSON object as faultline run writes it (see "Checking the real thing" in the README)';
+const FIX = 'one JSON object per line, as faultline run writes; the format is in the README, "Checking the real thing"';
 
 type Check = (value: unknown) => boolean;
 const isString: Check = (v) => typeof v === 'string' && v.length > 0;
