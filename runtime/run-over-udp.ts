@@ -50,6 +50,7 @@ export async function runOverUdp(model: ActorModel, spec: string, options: Resol
   const nodes = new Map<NodeId, NodeProcess>(ids.map((id) => [id, { child: undefined, port: undefined, lastSeq: 0, incarnation: 0, state: undefined, gone: Promise.resolve() }]));
   let failure: Error | undefined;
   let finishing = false;
+  let ended = 0;
   let wake: () => void = () => {};
   const failed = new Promise<void>((resolve) => (wake = resolve));
   const fail = (error: Error): void => {
@@ -161,7 +162,7 @@ export async function runOverUdp(model: ActorModel, spec: string, options: Resol
               setTimeout(() => {
                 if (finishing) return;
                 spawn(plan.node, true)
-                  .then(() => tell(plan.node, { type: 'go', startEpoch }))
+                  .then(() => (finishing ? tell(plan.node, { type: 'stop' }) : tell(plan.node, { type: 'go', startEpoch })))
                   .catch((error: Error) => fail(error));
               }, options.restartAfter * 1000),
             );
@@ -172,6 +173,7 @@ export async function runOverUdp(model: ActorModel, spec: string, options: Resol
     await Promise.race([new Promise<void>((resolve) => timers.push(setTimeout(resolve, options.seconds * 1000))), failed]);
   } finally {
     finishing = true;
+    ended = clock();
     for (const t of timers) clearTimeout(t);
     for (const id of ids) tell(id, { type: 'stop' });
     await Promise.race([
@@ -198,7 +200,7 @@ export async function runOverUdp(model: ActorModel, spec: string, options: Resol
     protocol: model.name,
     transport: 'udp',
     events: log.events,
-    seconds: clock() / 1000,
+    seconds: ended / 1000,
     finalStates: Object.fromEntries(ids.map((id) => [id, nodes.get(id)!.state])),
     ...(options.log !== undefined ? { log: options.log } : {}),
   };
