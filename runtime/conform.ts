@@ -181,6 +181,9 @@ function notEnabled(worlds: WorldState[], g: LogGroup): string {
       return `not enabled: no ${describeMessage(head.msg)} from ${head.node} to ${head.to} is in flight in the model`;
     case 'timer':
       if (down) return `not enabled: ${head.node} is crashed in the model`;
+      if (w?.timers[head.node]?.[head.timer] !== undefined) {
+        return `not enabled: timer ${head.timer} at ${head.node} is armed for local time ${w.timers[head.node][head.timer]} but the model's clock is at ${w.clock?.t ?? 0} (conform does not advance model time yet: timed protocols are not supported)`;
+      }
       return `not enabled: timer ${head.timer} is not armed at ${head.node} in the model (armed: ${Object.keys(w?.timers[head.node] ?? {}).sort().join(', ') || 'none'})`;
     case 'recover':
       return `not enabled: ${head.node} is not crashed in the model`;
