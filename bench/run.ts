@@ -55,11 +55,23 @@ const PUBLISHED: Record<number, { spin: string; tlc: string }> = {
  * states are whole worlds (nodes, network multiset, timers, fault counters), with their
  * pinned distinct-state counts.
  */
-const ACTOR_CONFIGS: { spec: string; args: string[]; distinct: number }[] = [
-  { spec: 'protocols/paxos.ts', args: ['--max-dups', '1'], distinct: 84_950 },
+const ACTOR_CONFIGS: { spec: string; args: string[]; distinct: number; target?: boolean }[] = [
+  { spec: 'protocols/paxos.ts', args: ['--max-dups', '1'], distinct: 84_950, target: true },
   // Participants are symmetric: the counts are of the reduced search.
   { spec: 'protocols/two-phase-commit.ts', args: ['--crashes', '1', '--recover'], distinct: 9_541 },
-  { spec: 'protocols/two-phase-commit.ts', args: ['--param', 'n=4'], distinct: 50_286 },
+  { spec: 'protocols/two-phase-commit.ts', args: ['--param', 'n=4'], distinct: 50_286, target: true },
+];
+
+/**
+ * Issue 18's targets: the actor layer's distinct states per search second at least this share
+ * of the kernel's on TwoPhase with {@link KERNEL_REFERENCE} RMs (one thread, same run), on the
+ * configurations marked `target`; TwoPhase rm=8 at most this many times SPIN's wall time.
+ */
+const ACTOR_TARGET = 0.5;
+const KERNEL_REFERENCE = 7;
+const SPIN_TARGETS: { n: number; workers: 'one' | 'all'; ratio: number }[] = [
+  { n: 8, workers: 'one', ratio: 2.5 },
+  { n: 8, workers: 'all', ratio: 1.5 },
 ];
 const ACTOR_RESULTS = join(BENCH, 'actor-results.md');
 
@@ -422,6 +434,13 @@ async function actorLayer(options: Options, method: RssMethod, machine: string, 
   const commit = git(['rev-parse', '--short', 'HEAD']) ?? '?';
   const rows: string[][] = [];
   let ok = true;
+  // The kernel's rate on TwoPhase, timed the same way in this run: what the ratios are of.
+  const kernelRuns: Run[] = [];
+  for (let k = 0; k < options.repeat; k++) kernelRuns.push(await runFaultline(KERNEL_REFERENCE, { ...options, extra: [] }, method));
+  const kernel = bestOf(kernelRuns.map((x) => ({ ...x, wallSeconds: x.innerSeconds ?? x.wallSeconds })));
+  const kernelRate = kernel.ok && kernel.distinct !== undefined && kernel.innerSeconds ? kernel.distinct / kernel.innerSeconds : undefined;
+  if (!kernel.ok || kernel.distinct !== TLC[KERNEL_REFERENCE].distinct) ok = false;
+  say(`kernel reference: TwoPhase rm=${KERNEL_REFERENCE}, one thread: ${kernel.ok ? `${fmtInt(kernel.distinct)} distinct in ${fmtSec(kernel.innerSeconds)} s, ${fmtInt(kernelRate)} states/s` : `FAILED: ${kernel.problem}`}`);
   for (const config of ACTOR_CONFIGS) {
     const runs: Run[] = [];
     for (let k = 0; k < options.repeat; k++) runs.push(await runCheck([config.spec, ...config.args, ...options.extra], options, method));
@@ -429,6 +448,8 @@ async function actorLayer(options: Options, method: RssMethod, machine: string, 
     const matches = r.ok && r.distinct === config.distinct;
     if (!matches) ok = false;
     const perSecond = (n: number | undefined): number | undefined => (n !== undefined && r.innerSeconds ? n / r.innerSeconds : undefined);
+    const share = r.ok && kernelRate ? perSecond(r.distinct)! / kernelRate : undefined;
+    const verdict = share === undefined || !config.target ? '' : share >= ACTOR_TARGET ? 'meets' : 'below';
     const cells = [
       config.spec,
       [...config.args, ...options.extra].join(' '),
@@ -440,13 +461,19 @@ async function actorLayer(options: Options, method: RssMethod, machine: string, 
       fmtMB(r.peakRssBytes),
       !r.ok ? `FAILED: ${r.problem}` : matches ? 'ok' : `MISMATCH (expected ${fmtInt(config.distinct)})`,
     ];
-    rows.push(cells);
+    const ratio = share === undefined ? '—' : `${share.toFixed(2)}${verdict ? ` (${verdict} ${ACTOR_TARGET})` : ''}`;
+    rows.push([...cells, ratio]);
     if (options.record) {
       if (!existsSync(ACTOR_RESULTS)) writeFileSync(ACTOR_RESULTS, ACTOR_RESULTS_HEADER);
-      appendFileSync(ACTOR_RESULTS, `| ${[date, commit, machine, ...cells.slice(0, 8), [options.repeat > 1 ? `best of ${options.repeat}` : '', cells[8] === 'ok' ? '' : cells[8]].filter(Boolean).join('; ')].map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |\n`);
+      const notes = [
+        options.repeat > 1 ? `best of ${options.repeat}` : '',
+        cells[8] === 'ok' ? '' : cells[8],
+        share === undefined ? '' : `${share.toFixed(2)} of kernel rm=${KERNEL_REFERENCE} (${fmtInt(kernelRate)}/s)`,
+      ];
+      appendFileSync(ACTOR_RESULTS, `| ${[date, commit, machine, ...cells.slice(0, 8), notes.filter(Boolean).join('; ')].map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |\n`);
     }
   }
-  say(table(['spec', 'flags', 'distinct', 'generated', 'search s', 'states/s', 'generated/s', 'MB', 'check'], rows));
+  say(table(['spec', 'flags', 'distinct', 'generated', 'search s', 'states/s', 'generated/s', 'MB', 'check', `÷ kernel rm=${KERNEL_REFERENCE}`], rows));
   return ok;
 }
 
@@ -529,6 +556,7 @@ async function main(): Promise<number> {
     const commit = git(['rev-parse', '--short', 'HEAD']) ?? '?';
     const rows: string[][] = [];
     const notes: string[] = [];
+    const timeRatios = new Map<string, number>(); // `${n}x${workers}` → faultline wall / SPIN wall
     for (const n of options.configs) {
       say(`\nrm=${n}: ${TLC[n] ? `TLC ${fmtInt(TLC[n].distinct)} distinct` : 'no TLC figure'}${useSpin ? ', compiling pan…' : ''}`);
       let pan: Pan | undefined;
@@ -564,6 +592,7 @@ async function main(): Promise<number> {
         if (!fl.ok || (sp && !sp.ok) || panProblem) failed = true;
         const status = countsMismatch ? '*** MISMATCH ***' : !fl.ok ? 'faultline FAILED' : sp && !sp.ok ? 'SPIN FAILED' : 'ok';
         const pub = PUBLISHED[n];
+        if (fl.ok && sp?.ok && !countsMismatch) timeRatios.set(`${n}x${w}`, fl.wallSeconds / sp.wallSeconds);
         const flags = [...(w > 1 ? ['--workers', String(w)] : []), ...options.extra];
         rows.push([
           `rm=${n}${w > 1 ? ` ×${w}` : ''}`,
@@ -623,6 +652,14 @@ async function main(): Promise<number> {
       ),
     );
     for (const note of notes) say(note);
+    const most = Math.max(...options.workers);
+    for (const target of SPIN_TARGETS) {
+      const w = target.workers === 'one' ? 1 : most;
+      if (!options.configs.includes(target.n) || (target.workers === 'all' && most === 1)) continue;
+      const ratio = timeRatios.get(`${target.n}x${w}`);
+      const what = `TwoPhase rm=${target.n}, ${w === 1 ? 'one thread' : `${w} workers`}: faultline/SPIN wall time`;
+      say(ratio === undefined ? `target: ${what} not measured` : `target: ${what} ${ratio.toFixed(2)}× (target ≤ ${target.ratio}×: ${ratio <= target.ratio ? 'meets' : 'below'})`);
+    }
     if (options.actor && !(await actorLayer(options, method, machine, say))) mismatch = true;
     if (options.record) say(`\nappended ${options.configs.length * options.workers.length} line(s) to ${join('bench', 'results.md')}${options.actor ? ` and ${ACTOR_CONFIGS.length} to ${join('bench', 'actor-results.md')}` : ''}`);
     if (mismatch) say('\n*** MISMATCH: state counts differ between faultline, SPIN and TLC ***');
