@@ -33,6 +33,8 @@ export interface Server {
 export interface Writer {
   /** The version being written (0: none yet). */
   version: number;
+  /** True once the tail acknowledged it. */
+  acked: boolean;
 }
 
 /** A reader's local state. */
@@ -79,14 +81,17 @@ export default function chainReplication(params: Params = {}) {
   const readers = whole(params, 'readers', 2, 1, 3);
   const writes = whole(params, 'writes', 1, 1, 3);
   const variant = String(params.variant ?? 'correct');
-  if (variant !== 'correct' && !(variant in VARIANTS)) {
+  if (variant !== 'correct' && !Object.hasOwn(VARIANTS, variant)) {
     throw new Error(`chain-replication: unknown variant "${variant}" (known: ${Object.keys(VARIANTS).join(', ')})`);
   }
-  const head = 'server-1';
-  const tail = `server-${n}`;
+  /** server-1 … server-n (a lone server is just `server`). */
+  const serverIds = Array.from({ length: n }, (_, i) => (n === 1 ? 'server' : `server-${i + 1}`));
+  const head = serverIds[0];
+  const tail = serverIds[n - 1];
 
   const startWrite = (wr: Writer, ctx: { invoke(input: unknown): void; send(to: string, msg: Msg): void }): void => {
     wr.version++;
+    wr.acked = false;
     const value = valueAt(wr.version);
     ctx.invoke({ f: 'write', value });
     ctx.send(head, { type: 'Write', version: wr.version, value });
@@ -98,13 +103,14 @@ export default function chainReplication(params: Params = {}) {
     symmetric: ['reader'],
     roles: {
       writer: {
-        init: (): Writer => ({ version: 0 }),
+        init: (): Writer => ({ version: 0, acked: false }),
         onStart(wr, ctx) {
           startWrite(wr, ctx);
         },
         on: {
           Ack(wr, msg, ctx) {
-            if (msg.version !== wr.version) return; // a duplicate of an earlier write's
+            if (msg.version !== wr.version || wr.acked) return; // a duplicate
+            wr.acked = true;
             ctx.respond({ f: 'write', value: valueAt(wr.version) }, null);
             if (wr.version < writes) startWrite(wr, ctx);
           },
@@ -140,7 +146,7 @@ export default function chainReplication(params: Params = {}) {
               s.value = msg.value;
             }
             // Forward down the chain; the tail acknowledges to the writer.
-            if (ctx.index < n) ctx.send(`server-${ctx.index + 1}`, msg);
+            if (ctx.index < n) ctx.send(serverIds[ctx.index], msg);
             else ctx.send('writer', { type: 'Ack', version: msg.version });
           },
           Query(s, _msg, ctx) {
