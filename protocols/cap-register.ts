@@ -125,6 +125,10 @@ export default function capRegister(params: Params = {}) {
       },
     },
     invariants: { Linearizable: linearizable(registerModel()) },
+    reachable: {
+      // Linearizable is not vacuous: both clients wrote and read back.
+      BothClientsDone: (w) => w.nodes('replica').every((r) => r.phase === 'done'),
+    },
     terminal: {
       EveryOperationCompletes: (w) => w.nodes('replica').every((r) => r.phase === 'done'),
     },

@@ -92,6 +92,9 @@ export default function gossip(params: Params = {}) {
         },
       },
     },
+    reachable: {
+      Converged: (w) => w.nodes('replica').every((r) => r.value !== null),
+    },
     liveness: {
       Converges: eventually((w) => w.ids('replica').every((id) => w.node<GossipReplica>(id).value !== null)),
     },

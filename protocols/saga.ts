@@ -185,6 +185,11 @@ export default function saga(params: Params = {}) {
       NoMoneyLost: noMoneyLost,
       ChargedAtMostOnce: (w) => w.node('payment').charged <= 1,
     },
+    reachable: {
+      // Both endings happen: the parcel ships, or shipping fails and the saga compensates.
+      Completed: (w) => w.node('orchestrator').outcome === 'completed',
+      Compensated: (w) => w.node('orchestrator').outcome === 'compensated',
+    },
     terminal: {
       Settled: (w) => {
         const o = w.node('orchestrator');

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { check as checkSpec } from '../../api/index.ts';
 import { dfs } from '../../checker/index.ts';
 import type { ActorModel, WorldState } from '../../specs/index.ts';
 import capRegister, { about, type CapReplica } from '../../protocols/cap-register.ts';
@@ -88,5 +89,14 @@ describe('cap-register params', () => {
 
   it('rejects a bad mode with a clear error', () => {
     expect(() => capRegister({ mode: 'ca' })).toThrow('cap-register: mode must be cp or ap, got ca');
+  });
+});
+
+describe('cap-register reachability goals: the pass is not vacuous', () => {
+  it('both clients wrote and read back (8 steps)', async () => {
+    const report = await checkSpec(capRegister(), { environment: {} });
+    expect(report.result).toBe('pass');
+    expect(report.stats.distinctStates).toBe(109);
+    expect(report.reached!.map((g) => [g.goal, g.length])).toEqual([['BothClientsDone', 8]]);
   });
 });

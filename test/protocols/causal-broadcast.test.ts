@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { check as checkSpec } from '../../api/index.ts';
 import { dfs } from '../../checker/index.ts';
 import type { WorldState } from '../../specs/index.ts';
 import causalBroadcast, { about, type CausalNode } from '../../protocols/causal-broadcast.ts';
@@ -105,5 +106,14 @@ describe('causal-broadcast params', () => {
   it('rejects bad params with a clear error', () => {
     expect(() => causalBroadcast({ n: 2 })).toThrow('causal-broadcast: n must be 3–4, got 2');
     expect(() => causalBroadcast({ variant: 'scalar' })).toThrow('causal-broadcast: unknown variant "scalar" (known: lamport)');
+  });
+});
+
+describe('causal-broadcast reachability goals: the pass is not vacuous', () => {
+  it('a message waits for its causal past (4 steps) and everyone delivers everything (9)', async () => {
+    const report = await checkSpec(causalBroadcast(), { environment: {} });
+    expect(report.result).toBe('pass');
+    expect(report.stats.distinctStates).toBe(690);
+    expect(report.reached!.map((g) => [g.goal, g.length])).toEqual([['CausalWait', 4], ['AllDeliveredEverywhere', 9]]);
   });
 });

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { check as checkSpec } from '../../api/index.ts';
 import { bfs, checkLiveness, dfs } from '../../checker/index.ts';
 import { describeAction } from '../../specs/index.ts';
 import gossip, { about } from '../../protocols/gossip.ts';
@@ -79,5 +80,14 @@ describe('gossip params', () => {
   it('rejects bad params with a clear error', () => {
     expect(() => gossip({ n: 5 })).toThrow('gossip: n must be 2–4, got 5');
     expect(() => gossip({ variant: 'constructor' })).toThrow('gossip: unknown variant "constructor" (known: stop-after-first-contact)');
+  });
+});
+
+describe('gossip reachability goals: the pass is not vacuous', () => {
+  it('every replica holds the update (4 steps) with --max-drops 1', async () => {
+    const report = await checkSpec(gossip(), { environment: {maxDrops: 1} });
+    expect(report.result).toBe('pass');
+    expect(report.stats.distinctStates).toBe(2016);
+    expect(report.reached!.map((g) => [g.goal, g.length])).toEqual([['Converged', 4]]);
   });
 });

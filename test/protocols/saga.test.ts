@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { check as checkSpec } from '../../api/index.ts';
 import { dfs } from '../../checker/index.ts';
 import saga, { about, type Payment } from '../../protocols/saga.ts';
 import { check, NONE } from './helpers.ts';
@@ -99,5 +100,14 @@ describe('saga params', () => {
   it('rejects bad params with a clear error', () => {
     expect(() => saga({ retries: 3 })).toThrow('saga: retries must be an integer 0–2, got 3');
     expect(() => saga({ variant: '__proto__' })).toThrow('saga: unknown variant "__proto__" (known: non-idempotent-compensation)');
+  });
+});
+
+describe('saga reachability goals: the pass is not vacuous', () => {
+  it('the saga completes (6 steps) and compensates (10) under --max-drops 1 --max-dups 1', async () => {
+    const report = await checkSpec(saga(), { environment: {maxDrops: 1, maxDups: 1} });
+    expect(report.result).toBe('pass');
+    expect(report.stats.distinctStates).toBe(14559);
+    expect(report.reached!.map((g) => [g.goal, g.length])).toEqual([['Completed', 6], ['Compensated', 10]]);
   });
 });
