@@ -50,8 +50,44 @@ export interface ConformReport {
 }
 
 /** The model a log is validated against: the real run's faults are all allowed, without budgets. */
-export function conformModel(model: ActorModel): ActorModel {
-  return model.configure({ environment: { maxDrops: Infinity, maxDups: Infinity, crashes: Infinity, recover: true, partitions: 0, maxInFlight: Infinity }, symmetry: false });
+export function conformModel(model: ActorModel, lastNow = 0): ActorModel {
+  const timed = model.environment.maxTime > 0;
+  return model.configure({
+    environment: {
+      maxDrops: Infinity,
+      maxDups: Infinity,
+      crashes: Infinity,
+      recover: true,
+      partitions: 0,
+      maxInFlight: Infinity,
+      // A timed protocol's clock must reach the last logged time (a real run outlasts a check's bound).
+      ...(timed ? { maxTime: Math.max(model.environment.maxTime, lastNow + 1) } : {}),
+    },
+    symmetry: false,
+  });
+}
+
+/**
+ * Timed protocols: the worlds of the frontier with the model's clock advanced (by its own
+ * tick actions) until `node`'s local clock reads `now`, the time its handler logged.
+ */
+function advanceTo(model: ActorModel, frontier: WorldState[], node: NodeId, now: number): { worlds: WorldState[]; why?: string } {
+  const out: WorldState[] = [];
+  let why: string | undefined;
+  for (let w of frontier) {
+    const local = (x: WorldState): number => model.clocks(x)?.local[node] ?? x.clock?.t ?? 0;
+    while (local(w) < now) {
+      const tick = [...model.actions(w)].find((a) => a.kind === 'tick');
+      if (!tick) {
+        why ??= `not enabled: the model's time cannot advance from ${w.clock?.t ?? 0} to ${node}'s logged now ${now} (a message overdue, or a timer that must fire first)`;
+        break;
+      }
+      w = tick.result;
+    }
+    if (local(w) === now) out.push(w);
+    else why ??= `not enabled: ${node}'s logged now ${now} is before the model's ${local(w)} (the clock went back)`;
+  }
+  return out.length > 0 ? { worlds: out } : { worlds: out, why };
 }
 
 /** A value as the log holds it: JSON (Maps, Sets and undefined fields are what JSON makes of them). */
@@ -182,7 +218,7 @@ function notEnabled(worlds: WorldState[], g: LogGroup): string {
     case 'timer':
       if (down) return `not enabled: ${head.node} is crashed in the model`;
       if (w?.timers[head.node]?.[head.timer] !== undefined) {
-        return `not enabled: timer ${head.timer} at ${head.node} is armed for local time ${w.timers[head.node][head.timer]} but the model's clock is at ${w.clock?.t ?? 0} (conform does not advance model time yet: timed protocols are not supported)`;
+        return `not enabled: timer ${head.timer} at ${head.node} is armed for local time ${w.timers[head.node][head.timer]} but the model's clock is at ${w.clock?.t ?? 0}`;
       }
       return `not enabled: timer ${head.timer} is not armed at ${head.node} in the model (armed: ${Object.keys(w?.timers[head.node] ?? {}).sort().join(', ') || 'none'})`;
     case 'recover':
@@ -271,7 +307,9 @@ function initial(model: ActorModel, starts: LogGroup[]): { worlds: WorldState[];
  */
 export function conform(protocol: ActorModel, log: ParsedLog, options: ConformOptions = {}): ConformReport {
   const started = performance.now();
-  const model = conformModel(protocol);
+  const lastNow = Math.max(0, ...log.events.map((e) => ('now' in e && typeof e.now === 'number' ? e.now : 0)));
+  const model = conformModel(protocol, lastNow);
+  const timedModel = model.environment.maxTime > 0;
   const maxHidden = options.maxHidden ?? 3;
   const cap = options.maxWorlds ?? 20_000;
   const grouped = groupLog(model, log.events);
@@ -373,7 +411,16 @@ export function conform(protocol: ActorModel, log: ParsedLog, options: ConformOp
           break;
         }
       }
-      const { next, why } = step(model, frontier, g);
+      let from = frontier;
+      if (timedModel && 'now' in g.head && typeof g.head.now === 'number') {
+        const advanced = advanceTo(model, frontier, g.head.node, g.head.now);
+        if (advanced.worlds.length === 0) {
+          firstWhy ??= advanced.why;
+          continue;
+        }
+        from = advanced.worlds;
+      }
+      const { next, why } = step(model, from, g);
       if (next.length > 0) {
         frontier = next.length > cap ? next.slice(0, cap) : next;
         taken = g;

@@ -77,6 +77,21 @@ describe('faultline run over the memory transport', () => {
     expect(conform(spec, logOf(good)).result).toBe('conforms');
   });
 
+  it('runs a timed protocol on the real clock (a tick = 100 ms) and conform advances the model clock to each logged now()', async () => {
+    const log = path.join(dir, 'heartbeat.jsonl');
+    const report = await run('protocols/heartbeat-detector.ts', { seconds: 1, tickMs: 100, log, seed: 1 });
+    expect(report.finalStates).toMatchObject({ monitor: { suspected: false } });
+    const model = await loadProtocol('protocols/heartbeat-detector.ts', {});
+    const parsed = logOf(log);
+    expect(parsed.events.filter((e) => e.kind === 'timer').length).toBeGreaterThanOrEqual(3);
+    const verdict = conform(model, parsed);
+    expect(verdict.failure).toBeUndefined();
+    expect(verdict.result).toBe('conforms');
+    // A logged now() the model's clock has passed is caught.
+    const text = readFileSync(log, 'utf8').replace(/"kind":"timer","timer":"beat","state":\{\},"timers":\["beat"\],"now":4\}/, '"kind":"timer","timer":"beat","state":{},"timers":["beat"],"now":1}');
+    expect(conform(model, parseLog(text, 'hb.jsonl')).failure?.reason).toBe("not enabled: monitored's logged now 1 is before the model's 2 (the clock went back)");
+  });
+
   it('refuses bad options with one line', async () => {
     await expect(run(spec, { dropRate: 1.5 })).rejects.toThrow('run: dropRate is a probability in [0, 1), got 1.5');
     await expect(run(spec, { crashes: [{ node: 'nobody', at: 0 }] })).rejects.toThrow('--crash nobody@0: no node "nobody" (nodes: coordinator, participant-1, participant-2)');
@@ -89,7 +104,8 @@ describe('faultline run over udp (one process per node)', () => {
     const log = path.join(dir, 'udp.jsonl');
     const report = await run('protocols/two-phase-commit.ts', {
       transport: 'udp',
-      seconds: 0.8,
+      // A restarted node process takes a second or two to start: the run outlasts it.
+      seconds: 3,
       log,
       seed: 2,
       dropRate: 0.1,
@@ -108,7 +124,7 @@ describe('faultline run over udp (one process per node)', () => {
 
   it('a node killed while busy (a token ring never rests) leaves a log that still conforms: the store carries the lines of the step it saved', async () => {
     const log = path.join(dir, 'ring.jsonl');
-    const report = await run('test/fixtures/runtime/token-ring.ts', { transport: 'udp', seconds: 1.5, log, seed: 1, crashes: [{ node: 'node-2', at: 0.7 }], restartAfter: 0.1 });
+    const report = await run('test/fixtures/runtime/token-ring.ts', { transport: 'udp', seconds: 3, log, seed: 1, crashes: [{ node: 'node-2', at: 0.7 }], restartAfter: 0.1 });
     expect(report.events).toBeGreaterThan(300);
     expect(kinds(log)).toMatchObject({ start: 3, crash: 1, recover: 1 });
     const ring = await loadProtocol('test/fixtures/runtime/token-ring.ts', {});
