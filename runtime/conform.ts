@@ -1,6 +1,6 @@
 import { canonicalJson, describeMessage, type ActorAction, type ActorModel, type Envelope, type NodeId, type WorldState } from '../specs/index.ts';
 import { describeEvent, groupLog, type LogGroup } from './log-groups.ts';
-import type { LoggedEvent, ParsedLog } from './parse-log.ts';
+import type { ParsedLog } from './parse-log.ts';
 
 /** Options of {@link conform}. */
 export interface ConformOptions {
@@ -463,7 +463,3 @@ export function conform(protocol: ActorModel, log: ParsedLog, options: ConformOp
   }
   return report('conforms', {});
 }
-
-/** `conform` reads events; this names one for messages. */
-export { describeEvent };
-export type { LoggedEvent };

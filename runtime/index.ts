@@ -13,3 +13,6 @@ export { parseLog } from './parse-log.ts';
 export type { ParsedLog, LoggedEvent } from './parse-log.ts';
 export { conform, conformModel } from './conform.ts';
 export type { ConformOptions, ConformReport, ConformFailure } from './conform.ts';
+export { groupLog, describeEvent } from './log-groups.ts';
+export type { LogGroup, GroupedLog } from './log-groups.ts';
+export { historyOfLog } from './history-of-log.ts';

@@ -1,6 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { formatParams, parseParams } from '../../api/params.ts';
-import { conform as conformLog, loadProtocol, parseLog, type ConformReport } from '../../runtime/index.ts';
+import { conform as conformLog, historyOfLog, loadProtocol, parseLog, type ConformReport } from '../../runtime/index.ts';
 import type { Params } from '../../specs/index.ts';
 import { BadInputError, ExitCode } from '../errors.ts';
 import { terminalText } from '../terminal-text.ts';
@@ -11,6 +11,8 @@ export interface ConformCommandOptions {
   partial?: boolean;
   maxHidden?: number;
   json?: boolean;
+  /** Also write the log's client operations here, as a `jsonl` history for `faultline history`. */
+  history?: string;
 }
 
 /** Logs larger than this are refused (a log is read whole). */
@@ -47,6 +49,15 @@ export async function conform(spec: string, file: string, options: ConformComman
   const model = await loadProtocol(spec, { params });
   if (log.header && log.header.protocol !== model.name) {
     process.stderr.write(terminalText(`faultline: note: the log is of ${log.header.protocol}, the spec is ${model.name} (pass the run's --param values if that is not intended)`) + '\n');
+  }
+  if (options.history !== undefined) {
+    if (existsSync(options.history) && realpathSync(options.history) === realpathSync(file)) {
+      throw new BadInputError(`--history ${options.history}: that is the log itself (name another file)`);
+    }
+    const history = historyOfLog(log);
+    writeFileSync(options.history, history.text);
+    const skipped = history.skipped > 0 ? `, ${history.skipped} skipped (inputs not shaped { f, value?, key? })` : '';
+    process.stderr.write(terminalText(`faultline: wrote ${history.operations} client operations to ${options.history}${skipped}: check them with faultline history ${options.history} --model …`) + '\n');
   }
   const report = conformLog(model, log, { partial: options.partial === true, ...(options.maxHidden !== undefined ? { maxHidden: options.maxHidden } : {}) });
   if (options.json) {

@@ -111,6 +111,26 @@ describe('faultline run', () => {
     expect((await faultline('conform', 'two-phase-commit', log)).code).toBe(0);
   });
 
+  it("conform --history writes the run's client operations for faultline history (quorum-kv: linearizable)", async () => {
+    const log = path.join(dir, 'kv.jsonl');
+    const history = path.join(dir, 'kv-history.jsonl');
+    expect((await faultline('run', 'quorum-kv', '--for', '0.5', '--log', log, '--seed', '2')).code).toBe(0);
+    const r = await faultline('conform', 'quorum-kv', log, '--history', history);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`faultline: wrote 2 client operations to ${history}: check them with faultline history ${history} --model …\n`);
+    expect(readFileSync(history, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))).toEqual([
+      { process: 'writer', type: 'invoke', f: 'write', value: 'v1' },
+      { process: 'writer', type: 'ok', f: 'write', value: null },
+      { process: 'reader', type: 'invoke', f: 'read' },
+      { process: 'reader', type: 'ok', f: 'read', value: 'v1' },
+    ]);
+    const checked = await faultline('history', history, '--model', 'register');
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toMatch(/linearizable \(register model, 2 operations/);
+    expect(badInput(await faultline('conform', 'quorum-kv', log, '--history', log))).toMatch(/--history .*kv\.jsonl: that is the log itself/);
+    expect(readFileSync(log, 'utf8')).toContain('"kind":"run"');
+  });
+
   it('bad flags: one line', async () => {
     expect(badInput(await faultline('run', 'two-phase-commit', '--crash', 'nobody'))).toBe('faultline: --crash nobody: expected NODE@SECONDS, e.g. --crash participant-1@0.5');
     expect(badInput(await faultline('run', 'two-phase-commit', '--crash', 'nobody@1'))).toBe('faultline: --crash nobody@1: no node "nobody" (nodes: coordinator, participant-1, participant-2)');
