@@ -1,13 +1,15 @@
 import type { Model } from '../specs/index.ts';
+import { VIOLATED } from './expansion.ts';
+import { BfsCheckpointer } from './bfs-checkpoint.ts';
 import { Exploration } from './exploration.ts';
 import { PackedFrontier } from './frontier.ts';
 import type { SearchOptions } from './options.ts';
-import { checkedForChanges } from './successor-fingerprint.ts';
 import type { CheckResult } from './result.ts';
 
 /**
  * Breadth-first search, level by level: the first violation found is a shortest one,
- * and `depth` is the number of levels (TLC's depth).
+ * and `depth` is the number of levels (TLC's depth). The per-state step is Expansion's;
+ * this decides only the order (a FIFO frontier) and the depth bound.
  */
 export function bfs<S, A>(model: Model<S, A>, options: SearchOptions = {}): CheckResult<S, A> {
   const x = new Exploration(model, options);
@@ -15,25 +17,37 @@ export function bfs<S, A>(model: Model<S, A>, options: SearchOptions = {}): Chec
   const frontier = new PackedFrontier<S>(x.successors);
   const maxDepth = options.maxDepth ?? Infinity;
 
-  const inits = x.initialStates();
+  const checkpoints = options.checkpoint ? new BfsCheckpointer(x, options.checkpoint) : undefined;
+  const resumed = checkpoints?.restore(frontier);
+
+  const inits = resumed ? [] : x.initialStates();
   for (let i = 0; i < inits.length; i++) {
-    const id = x.discover(inits[i], -1, i);
+    const id = x.visit(inits[i], -1, i);
+    if (id === VIOLATED) {
+      x.depth = 1;
+      return x.result('bfs', [x.violation()]);
+    }
     if (id < 0) continue;
     x.depth = 1;
-    const violation = x.violationAt(inits[i], id);
-    if (violation) return x.result('bfs', [violation]);
     frontier.push(inits[i], id);
     if (x.mustStop(frontier.size)) return x.result('bfs', []);
   }
 
-  let steps = 0; // steps from an initial state to the level being expanded
-  let levelLeft = frontier.size;
+  let steps = resumed?.steps ?? 0; // steps from an initial state to the level being expanded
+  let levelLeft = resumed?.levelLeft ?? frontier.size;
+  // Each new successor: one level deeper than the state being expanded, queued.
+  const found = (next: S, nextId: number): boolean => {
+    if (steps + 2 > x.depth) x.depth = steps + 2;
+    frontier.push(next, nextId);
+    return !x.mustStop(frontier.size);
+  };
   while (frontier.size > 0) {
     if (levelLeft === 0) {
       levelLeft = frontier.size;
       steps++;
       x.depth = steps + 1;
     }
+    if (checkpoints?.due()) checkpoints.write(frontier, { steps, levelLeft }, { keep: true });
     const state = frontier.pop();
     const id = frontier.poppedId;
     levelLeft--;
@@ -42,21 +56,15 @@ export function bfs<S, A>(model: Model<S, A>, options: SearchOptions = {}): Chec
       if (!x.incomplete && x.hasUnvisitedSuccessor(state, id)) x.incomplete = 'max-depth';
       continue;
     }
-    const actions = x.actionsOf(state, id);
-    const sampled = checkedForChanges(id);
-    if (sampled) x.checkUnchanged(id);
-    for (let a = 0; a < actions.length; a++) {
-      const next = x.successor(state, id, actions[a]);
-      if (sampled) x.checkUnchanged(id, actions[a]);
-      if (next === undefined) continue;
-      const nextId = x.discover(next, id, a);
-      if (nextId < 0) continue;
-      if (steps + 2 > x.depth) x.depth = steps + 2;
-      const violation = x.violationAt(next, nextId);
-      if (violation) return x.result('bfs', [violation]);
-      frontier.push(next, nextId);
-      if (x.mustStop(frontier.size)) return x.result('bfs', []);
+    const generated = x.generated;
+    if (x.expand(state, id, found)) continue;
+    if (x.violated === undefined) {
+      // A bound or a stop request: the checkpoint lets a later run go on from here.
+      checkpoints?.write(frontier, { steps, levelLeft }, { keep: false, head: { state, id, generated } });
+      return x.result('bfs', []);
     }
+    if (steps + 2 > x.depth) x.depth = steps + 2;
+    return x.result('bfs', [x.violation()]);
   }
   return x.result('bfs', []);
 }

@@ -1,4 +1,5 @@
 import type { Model } from '../specs/index.ts';
+import { VIOLATED } from './expansion.ts';
 import { Exploration } from './exploration.ts';
 import type { SearchOptions } from './options.ts';
 import type { CheckResult } from './result.ts';
@@ -14,7 +15,8 @@ interface Frame<S, A> {
  * Depth-first search with an explicit stack (no recursion limit). Reaches the same
  * state set as BFS; its traces are not shortest, and `depth` is the deepest stack.
  * With a depth bound, a state first met deep may hide a shallower subtree, so any
- * cut-off marks the result incomplete.
+ * cut-off marks the result incomplete. The per-state step is Expansion's; this decides only
+ * the order (a stack, one action at a time).
  */
 export function dfs<S, A>(model: Model<S, A>, options: SearchOptions = {}): CheckResult<S, A> {
   const x = new Exploration(model, options);
@@ -35,13 +37,12 @@ export function dfs<S, A>(model: Model<S, A>, options: SearchOptions = {}): Chec
 
   const inits = x.initialStates();
   for (let i = 0; i < inits.length; i++) {
-    const id = x.discover(inits[i], -1, i);
-    if (id < 0) continue;
-    const violation = x.violationAt(inits[i], id);
-    if (violation) {
+    const id = x.visit(inits[i], -1, i);
+    if (id === VIOLATED) {
       x.depth = Math.max(x.depth, 1);
-      return x.result('dfs', [violation]);
+      return x.result('dfs', [x.violation()]);
     }
+    if (id < 0) continue;
     if (x.mustStop(stack.length)) return x.result('dfs', []);
     open(inits[i], id);
     while (stack.length > 0) {
@@ -53,13 +54,12 @@ export function dfs<S, A>(model: Model<S, A>, options: SearchOptions = {}): Chec
       const a = top.next++;
       const next = x.successor(top.state, top.id, top.actions[a]);
       if (next === undefined) continue;
-      const nextId = x.discover(next, top.id, a);
-      if (nextId < 0) continue;
-      const violation = x.violationAt(next, nextId);
-      if (violation) {
+      const nextId = x.visit(next, top.id, a);
+      if (nextId === VIOLATED) {
         x.depth = Math.max(x.depth, stack.length + 1);
-        return x.result('dfs', [violation]);
+        return x.result('dfs', [x.violation()]);
       }
+      if (nextId < 0) continue;
       if (x.mustStop(stack.length)) return x.result('dfs', []);
       open(next, nextId);
     }

@@ -1,35 +1,31 @@
 import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
-import { canonicalJson, describeAction, type Model } from '../specs/index.ts';
-import { inputChanged, SpecError } from './errors.ts';
-import { initialStates, iterableOrThrow } from './initial-states.ts';
+import { canonicalJson, type Model } from '../specs/index.ts';
+import type { SpecError } from './errors.ts';
+import { Expansion, SEEN } from './expansion.ts';
 import type { Fingerprint } from './fingerprint.ts';
+import { initialStates } from './initial-states.ts';
 import type { SearchOptions } from './options.ts';
 import { rebuildPath } from './path.ts';
 import type { CheckResult, IncompleteReason, Violation } from './result.ts';
-import { fingerprintState } from './state-fingerprint.ts';
 import { StateLog } from './state-log.ts';
-import { SuccessorFingerprints } from './successor-fingerprint.ts';
-import { FingerprintTable, type VisitedSet } from './visited-set.ts';
+import { FingerprintTable } from './visited-set.ts';
 
 /**
- * What every exhaustive strategy shares: the visited set, the state log, TLC's counters,
- * invariant checks, bounds and progress. A strategy only decides the order of expansion.
+ * What bfs and dfs share on top of the per-state step ({@link Expansion}): the single-threaded
+ * visited set and state log, `exact` mode, bounds, progress and the result. A strategy only
+ * decides the order of expansion.
  */
-export class Exploration<S, A> {
-  readonly visited: VisitedSet = new FingerprintTable();
-  readonly log = new StateLog();
-  readonly fp: Fingerprint = { hi: 0, lo: 0 };
-  /** Fingerprints the successors of the state being expanded: bfs's frontier records each state it pops into it. */
-  readonly successors = new SuccessorFingerprints();
-  generated = 0;
+export class Exploration<S, A> extends Expansion<S, A> {
+  readonly log: StateLog;
   depth = 0;
   incomplete: IncompleteReason | undefined;
   /** With `exact`: the canonical text of every distinct state (representative), and the collisions seen. */
   private readonly exactStates: Set<string> | undefined;
   private collisions = 0;
-  private readonly invariants: [string, (s: S) => boolean][];
   private readonly started = performance.now();
+  /** Search seconds spent before this process (a resumed checkpoint's). */
+  secondsBefore = 0;
   private readonly deadline: number;
   private readonly progressEveryMs: number;
   private nextProgress: number;
@@ -37,85 +33,31 @@ export class Exploration<S, A> {
   private nextHeapCheck = 0;
 
   constructor(
-    readonly model: Model<S, A>,
+    model: Model<S, A>,
     readonly options: SearchOptions,
   ) {
-    this.invariants = Object.entries(model.invariants ?? {});
+    const log = new StateLog();
+    super(model, new FingerprintTable(), log);
+    this.log = log;
     this.exactStates = options.exact ? new Set() : undefined;
     this.deadline = options.timeoutSeconds === undefined ? Infinity : this.started + options.timeoutSeconds * 1000;
     this.progressEveryMs = (options.progressEverySeconds ?? 2) * 1000;
     this.nextProgress = this.started + this.progressEveryMs;
   }
 
-  /** The model's initial states, each with its index. */
+  /** The model's initial states, validated. */
   initialStates(): S[] {
     return initialStates(this.model);
   }
 
-  /** Enabled actions of a logged state, materialised so their indices are stable. */
-  actionsOf(state: S, id: number): A[] {
-    try {
-      const actions = this.model.actions(state);
-      return Array.isArray(actions) ? actions : Array.from(iterableOrThrow(actions, 'actions'));
-    } catch (error) {
-      throw this.locate(new SpecError('actions', error), id);
-    }
-  }
-
-  /** The successor of a logged state, or undefined. */
-  successor(state: S, id: number, action: A): S | undefined {
-    try {
-      return this.model.next(state, action);
-    } catch (error) {
-      const e = new SpecError('next', error);
-      e.actionLabel = this.label(action);
-      throw this.locate(e, id);
-    }
-  }
-
-  /**
-   * Throws when the spec changed the state being expanded — in `actions`, or in `next` under
-   * `action` — instead of returning a new one: the search's hashes of it would be stale.
-   */
-  checkUnchanged(id: number, action?: A): void {
-    if (this.successors.parentIntact()) return;
-    const e = inputChanged(action === undefined ? 'actions' : 'next');
-    if (action !== undefined) e.actionLabel = this.label(action);
-    throw this.locate(e, id);
-  }
-
-  /** True when the state may be expanded (TLC's CONSTRAINT). */
-  expandable(state: S, id: number): boolean {
-    const constraint = this.model.constraint;
-    if (!constraint) return true;
-    try {
-      return constraint.call(this.model, state);
-    } catch (error) {
-      throw this.locate(new SpecError('constraint', error), id);
-    }
-  }
-
-  /**
-   * Counts a generated state and adds it if new. Returns its id, or -1 when it was
-   * seen before. The fingerprint is left in `this.fp`.
-   */
-  discover(state: S, parent: number, action: number): number {
+  /** As {@link Expansion.discover}; with `exact`, "seen" is decided by full comparison. */
+  override discover(state: S, parent: number, action: number): number {
+    if (!this.exactStates) return super.discover(state, parent, action);
     this.generated++;
-    try {
-      fingerprintState(this.model, state, this.fp, parent < 0 ? undefined : this.successors);
-    } catch (error) {
-      throw this.stateError(error, parent, action);
-    }
-    if (this.exactStates) return this.discoverExactly(state, parent, action);
-    if (!this.visited.add(this.fp.hi, this.fp.lo)) return -1;
-    return this.log.add(this.fp.hi, this.fp.lo, parent, action);
-  }
-
-  /** `discover` by full comparison; the fingerprint (already in `this.fp`) is only counted. */
-  private discoverExactly(state: S, parent: number, action: number): number {
+    this.fingerprint(state, parent, action); // only counted: collisions
     const key = this.exactKey(state, parent, action);
-    if (this.exactStates!.has(key)) return -1;
-    this.exactStates!.add(key);
+    if (this.exactStates.has(key)) return SEEN;
+    this.exactStates.add(key);
     if (!this.visited.add(this.fp.hi, this.fp.lo)) this.collisions++;
     return this.log.add(this.fp.hi, this.fp.lo, parent, action);
   }
@@ -128,18 +70,9 @@ export class Exploration<S, A> {
     }
   }
 
-  /** The SpecError of a state that could not be fingerprinted or encoded (a value it may not hold, a cycle). */
-  private stateError(error: unknown, parent: number, action: number): SpecError {
-    const e = this.locate(new SpecError(parent < 0 ? 'init' : 'next', error), parent);
-    const at = e.path?.states[e.path.states.length - 1];
-    if (at !== undefined && action >= 0) {
-      try {
-        e.actionLabel = this.label(this.actionsOf(at as S, parent)[action]);
-      } catch {
-        // The label is a courtesy.
-      }
-    }
-    return e;
+  protected override isNew(next: S, id: number, action: A, scratch: Fingerprint): boolean {
+    if (this.exactStates) return !this.exactStates.has(this.exactKey(next, id));
+    return super.isNew(next, id, action, scratch);
   }
 
   /** Distinct states so far: fingerprints, or full states with `exact`. */
@@ -147,36 +80,9 @@ export class Exploration<S, A> {
     return this.exactStates ? this.exactStates.size : this.visited.size;
   }
 
-  /** True when `state` has a successor not yet visited (used at the depth bound). */
-  hasUnvisitedSuccessor(state: S, id: number): boolean {
-    const scratch: Fingerprint = { hi: 0, lo: 0 };
-    for (const action of this.actionsOf(state, id)) {
-      const next = this.successor(state, id, action);
-      if (next === undefined) continue;
-      if (this.exactStates) {
-        if (!this.exactStates.has(this.exactKey(next, id))) return true;
-        continue;
-      }
-      fingerprintState(this.model, next, scratch);
-      if (!this.visited.has(scratch.hi, scratch.lo)) return true;
-    }
-    return false;
-  }
-
-  /** Checks every invariant on a newly discovered state. */
-  violationAt(state: S, id: number): Violation<S, A> | undefined {
-    for (const [name, holds] of this.invariants) {
-      let ok: boolean;
-      try {
-        ok = holds(state);
-      } catch (error) {
-        const e = new SpecError('invariant', error);
-        e.property = name;
-        throw this.locate(e, id);
-      }
-      if (!ok) return { property: name, kind: 'invariant', path: rebuildPath(this.model, this.log, id) };
-    }
-    return undefined;
+  /** The violation found by {@link visit} or {@link expand}, its path rebuilt by replay. */
+  violation(): Violation<S, A> {
+    return { property: this.violated!, kind: 'invariant', path: rebuildPath(this.model, this.log, this.violatedId) };
   }
 
   /** Checks the state-count, time and progress bounds; true when the search must stop. */
@@ -214,10 +120,15 @@ export class Exploration<S, A> {
         generatedStates: this.generated,
         depth: this.depth,
         queue,
-        seconds: (now - this.started) / 1000,
+        seconds: this.secondsBefore + (now - this.started) / 1000,
       });
     }
     return false;
+  }
+
+  /** Search seconds so far, a resumed checkpoint's included. */
+  elapsedSeconds(): number {
+    return this.secondsBefore + (performance.now() - this.started) / 1000;
   }
 
   /** The result of the search so far. */
@@ -230,25 +141,18 @@ export class Exploration<S, A> {
         distinctStates: this.distinct,
         generatedStates: this.generated,
         depth: this.depth,
-        seconds: (performance.now() - this.started) / 1000,
+        seconds: this.elapsedSeconds(),
         collisionProbability: collisionProbability(this.distinct, this.generated),
         ...(this.exactStates ? { fingerprintCollisions: this.collisions } : {}),
       },
       violations,
       ...(verdict === 'incomplete' ? { incomplete: this.incomplete } : {}),
+      ...this.goalsReport((id) => rebuildPath(this.model, this.log, id)),
     };
   }
 
-  private label(action: A): string {
-    try {
-      return describeAction(this.model, action);
-    } catch {
-      return JSON.stringify(action) ?? String(action);
-    }
-  }
-
   /** Attaches the path to the failing state, when it can be rebuilt. */
-  private locate(error: SpecError, id: number): SpecError {
+  protected override locate(error: SpecError, id: number): unknown {
     if (id >= 0 && id < this.log.size) {
       try {
         error.path = rebuildPath(this.model, this.log, id) as never;

@@ -11,6 +11,7 @@
  */
 
 import { stateValueError, TYPED_ARRAY_NAMES } from '../specs/canonical.ts';
+import { fmix32 as finalA, mix32 as mixA } from '../specs/hash-mix.ts';
 
 /** A 64-bit fingerprint as two unsigned 32-bit halves. */
 export interface Fingerprint {
@@ -26,27 +27,10 @@ var r2 = 0; // eslint-disable-line no-var
 const floatView = new Float64Array(1);
 const floatWords = new Uint32Array(floatView.buffer);
 
-function mixA(h: number, k: number): number {
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
 function mixB(h: number, k: number): number {
   h = (h + Math.imul(k, 0x85ebca77)) | 0;
   h = (h << 13) | (h >>> 19);
   return Math.imul(h, 0x9e3779b1);
-}
-
-function finalA(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }
 
 function finalB(h: number): number {

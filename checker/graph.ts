@@ -1,8 +1,9 @@
 import { describeAction, type Fairness, type Model } from '../specs/index.ts';
-import { SpecError } from './errors.ts';
-import { fingerprintInto, type Fingerprint } from './fingerprint.ts';
+import { callSpec } from './errors.ts';
+import { Expansion, SEEN } from './expansion.ts';
 import { replayPath, type Path } from './path.ts';
 import type { IncompleteReason, SearchStats } from './result.ts';
+import { slotOf } from '../specs/hash-mix.ts';
 
 /**
  * Weak fairness, declared per action: while some action of a class stays enabled, an
@@ -86,7 +87,7 @@ class FingerprintIndex {
 
   /** The id of a fingerprint, or -1. */
   get(hi: number, lo: number): number {
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    let i = slotOf(hi, lo, this.mask);
     for (;;) {
       const id = this.ids[i];
       if (id === 0) return -1;
@@ -97,7 +98,7 @@ class FingerprintIndex {
 
   set(hi: number, lo: number, id: number): void {
     if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow();
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    let i = slotOf(hi, lo, this.mask);
     while (this.ids[i] !== 0) i = (i + 1) & this.mask;
     this.keys[2 * i] = hi;
     this.keys[2 * i + 1] = lo;
@@ -282,6 +283,7 @@ export class StateGraph<S, A> implements GraphParts {
  * Explores every reachable state breadth first and keeps the graph: ids, successor lists
  * with action indices, fairness classes. States where the model's constraint is false are
  * kept but not expanded (AT_BOUND); a budget stops the search (UNEXPLORED, `incomplete`).
+ * The per-state step is Expansion's; this keeps every edge, the order is breadth first.
  */
 export function buildGraph<S, A>(model: Model<S, A>, options: GraphOptions<S, A> = {}): StateGraph<S, A> {
   const started = performance.now();
@@ -320,38 +322,44 @@ export function buildGraph<S, A>(model: Model<S, A>, options: GraphOptions<S, A>
   const enabledStart = new U32();
   const enabled = new U32();
   const queue: S[] = [];
-  const fp: Fingerprint = { hi: 0, lo: 0 };
   const initial: number[] = [];
-  let generated = 0;
   let incomplete: IncompleteReason | undefined;
 
-  const spec = <T>(phase: 'init' | 'actions' | 'next' | 'constraint', f: () => T): T => {
-    try {
-      return f();
-    } catch (error) {
-      throw error instanceof SpecError ? error : new SpecError(phase, error);
-    }
+  // The shared per-state step (Expansion), on the states themselves: the graph is never
+  // reduced by symmetry (lassos must be real loops). The index is its visited set; a new
+  // state is logged into the arrays.
+  const visited = {
+    get size(): number {
+      return fpHi.length;
+    },
+    bytes: 0,
+    add: (hi: number, lo: number): boolean => index.get(hi, lo) < 0,
+    has: (hi: number, lo: number): boolean => index.get(hi, lo) >= 0,
   };
+  const x = new Expansion<S, A>(model, visited, {
+    add(hi, lo, from, actionIndex) {
+      const id = fpHi.length;
+      index.set(hi, lo, id);
+      fpHi.push(hi);
+      fpLo.push(lo);
+      parent.push(from);
+      parentAction.push(actionIndex);
+      depthOf.push(from < 0 ? 1 : depthOf.data[from] + 1);
+      status.push(EXPANDED);
+      return id;
+    },
+  }, false);
 
+  /** The id of a state: new ones are queued and observed. */
   const discover = (state: S, from: number, actionIndex: number): number => {
-    generated++;
-    spec(from < 0 ? 'init' : 'next', () => fingerprintInto(state, fp));
-    const known = index.get(fp.hi, fp.lo);
-    if (known >= 0) return known;
-    const id = fpHi.length;
-    index.set(fp.hi, fp.lo, id);
-    fpHi.push(fp.hi);
-    fpLo.push(fp.lo);
-    parent.push(from);
-    parentAction.push(actionIndex);
-    depthOf.push(from < 0 ? 1 : depthOf.data[from] + 1);
-    status.push(EXPANDED);
+    const id = x.discover(state, from, actionIndex);
+    if (id === SEEN) return index.get(x.fp.hi, x.fp.lo);
     queue.push(state);
     options.observe?.(state, id);
     return id;
   };
 
-  const inits = spec('init', () => Array.from(model.init()));
+  const inits = callSpec('init', () => Array.from(model.init()));
   inits.forEach((s, i) => {
     const before = fpHi.length;
     const id = discover(s, -1, i);
@@ -372,15 +380,15 @@ export function buildGraph<S, A>(model: Model<S, A>, options: GraphOptions<S, A>
       status[id] = UNEXPLORED;
       continue;
     }
-    if (model.constraint && !spec('constraint', () => model.constraint!.call(model, state))) {
+    if (!x.expandable(state, id)) {
       status[id] = AT_BOUND;
       continue;
     }
-    const actions = spec('actions', () => Array.from(model.actions(state)));
+    const actions = x.actionsOf(state, id);
     const seen = new Set<number>();
     for (let a = 0; a < actions.length; a++) {
       const act = actions[a];
-      const next = spec('next', () => model.next(state, act));
+      const next = x.successor(state, id, act);
       if (next === undefined) continue;
       const cls = classOf(fairness.fair(act), act);
       if (cls >= 0 && !seen.has(cls)) {
@@ -416,7 +424,7 @@ export function buildGraph<S, A>(model: Model<S, A>, options: GraphOptions<S, A>
     parentAction: parentAction.done(),
     depthOf: depthOf.done(),
     initial,
-    stats: { distinctStates: fpHi.length, generatedStates: generated, depth, seconds: (performance.now() - started) / 1000 },
+    stats: { distinctStates: fpHi.length, generatedStates: x.generated, depth, seconds: (performance.now() - started) / 1000 },
     incomplete,
     fpHi: fpHi.done(),
     fpLo: fpLo.done(),

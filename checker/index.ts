@@ -1,21 +1,16 @@
+// The public surface of faultline/checker: strategies, results, traces' paths, graphs,
+// liveness, histories, valency. Internals (the state log, visited sets, frontiers, the
+// per-state step) are imported from their files by the library and the tests.
 export { checker, CheckerBuilder } from './checker.ts';
 export { bfs } from './bfs.ts';
 export { dfs } from './dfs.ts';
 export { parallelBfs } from './parallel/parallel-bfs.ts';
 export type { ParallelSearchOptions } from './parallel/parallel-bfs.ts';
-export { modelFromRecipe } from './parallel/recipe.ts';
 export type { ModelRecipe } from './parallel/recipe.ts';
-export { SharedVisitedSet, GrowthCoordinator } from './shared-visited-set.ts';
-export type { SharedVisitedSetHandle, SharedTable, GrowthLink } from './shared-visited-set.ts';
 export { fingerprint, fingerprintInto, fingerprintHex } from './fingerprint.ts';
 export type { Fingerprint } from './fingerprint.ts';
 export { canonicalJson } from '../specs/index.ts';
-export { FingerprintTable } from './visited-set.ts';
-export type { VisitedSet } from './visited-set.ts';
-export type { Frontier } from './frontier.ts';
-export { FifoFrontier } from './frontier.ts';
-export { StateLog } from './state-log.ts';
-export { replayPath, rebuildPath } from './path.ts';
+export { replayPath } from './path.ts';
 export type { Path } from './path.ts';
 export { SpecError, NondeterminismError } from './errors.ts';
 export type { SpecPhase } from './errors.ts';

@@ -47,7 +47,9 @@ export function minimizeFaults<S, A>(model: Model<S, A>, options: SearchOptions 
       ...v,
       path: replayPath(model, v.path.initIndex, v.path.actionIndices),
     }));
-    return { ...last, violations, faultBudget: budget };
+    // Goals belong to the unbudgeted model: a violation is reported without them.
+    const { reached: _reached, unreached: _unreached, ...found } = last;
+    return { ...found, violations, faultBudget: budget };
   }
   // No violation within any budget: the full search decides the verdict.
   return bfs(model, options);

@@ -65,4 +65,21 @@ export interface CheckResult<S, A> {
   strategy: 'bfs' | 'dfs' | 'random';
   /** Set by the random strategy. */
   random?: RandomRun;
+  /**
+   * The model's reachability goals that the search reached, each with the path to the first
+   * state found satisfying it (bfs and parallel bfs: a shortest one; dfs: not necessarily).
+   */
+  reached?: ReachedGoal<S, A>[];
+  /**
+   * Goals no explored state satisfied. After a complete search (`pass`) each is a failure,
+   * "never reached" (`check()` reports it as a violation of kind `reachable`); after an
+   * incomplete one they are only not reached yet.
+   */
+  unreached?: string[];
+}
+
+/** A reachability goal and its witness: the path to the first state found satisfying it. */
+export interface ReachedGoal<S, A> {
+  goal: string;
+  path: Path<S, A>;
 }

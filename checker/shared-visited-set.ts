@@ -1,4 +1,5 @@
 import type { VisitedSet } from './visited-set.ts';
+import { slotOf } from '../specs/hash-mix.ts';
 
 /**
  * How a thread that uses a {@link SharedVisitedSet} takes part in growing it: the owner
@@ -121,7 +122,7 @@ export class SharedVisitedSet implements VisitedSet {
     if (l === 0) l = ZERO_LO;
     const slots = this.slots;
     const mask = this.mask;
-    let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+    let i = slotOf(h, l, mask);
     // Plain reads while probing: a nonzero word is final, and a zero one is confirmed atomically.
     for (;;) {
       const at = 2 * i;
@@ -153,7 +154,7 @@ export class SharedVisitedSet implements VisitedSet {
     if (l === 0) l = ZERO_LO;
     const slots = this.slots;
     const mask = this.mask;
-    let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+    let i = slotOf(h, l, mask);
     for (;;) {
       const at = 2 * i;
       const found = Atomics.load(slots, at);
@@ -181,7 +182,7 @@ export class SharedVisitedSet implements VisitedSet {
       const h = old[j];
       if (h === 0) continue;
       const l = old[j + 1];
-      let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+      let i = slotOf(h, l, mask);
       while (slots[2 * i] !== 0) i = (i + 1) & mask;
       slots[2 * i] = h;
       slots[2 * i + 1] = l;

@@ -1,6 +1,6 @@
 import { describeAction, injectsFaults, type Model } from '../specs/index.ts';
-import { SpecError } from './errors.ts';
-import { replayPath, type Path } from './path.ts';
+import { callSpec } from './errors.ts';
+import { Replay, replayPath, type Path } from './path.ts';
 
 
 /** Bounds on the work {@link shrinkPath} does. */
@@ -26,30 +26,27 @@ export interface LabelReplay {
  * an invariant, and at a state the model's `constraint` excludes from expansion.
  */
 export function replayLabels<S, A>(model: Model<S, A>, initIndex: number, labels: readonly string[]): LabelReplay {
-  const inits = call('init', () => Array.from(model.init()));
+  const inits = Replay.initialStates(model);
   if (initIndex >= inits.length) throw new Error(`init() returned ${inits.length} states, the path starts from state #${initIndex}`);
   const invariants = Object.entries(model.invariants ?? {});
   const violatedAt = (s: S): string | undefined => {
     for (const [name, holds] of invariants) {
-      if (!call('invariant', () => holds(s))) return name;
+      if (!callSpec('invariant', () => holds(s), { property: name })) return name;
     }
     return undefined;
   };
-  let state = inits[initIndex];
-  const out: LabelReplay = { actionIndices: [], labels: [] };
-  let violated = violatedAt(state);
+  const replay = new Replay(model, inits, initIndex);
+  const out: LabelReplay = { actionIndices: replay.path.actionIndices, labels: [] };
+  let violated = violatedAt(replay.state);
   for (let step = 0; step < labels.length && violated === undefined; step++) {
-    if (model.constraint && !call('constraint', () => model.constraint!(state))) break;
-    const from = state;
-    const actions = call('actions', () => Array.from(model.actions(from)));
+    const from = replay.state;
+    if (model.constraint && !callSpec('constraint', () => model.constraint!(from))) break;
+    const actions = replay.enabled();
     for (let i = 0; i < actions.length; i++) {
-      if (call('describe', () => describeAction(model, actions[i])) !== labels[step]) continue;
-      const next = call('next', () => model.next(from, actions[i]));
-      if (next === undefined) continue;
-      out.actionIndices.push(i);
+      if (replay.label(actions[i]) !== labels[step]) continue;
+      if (!replay.take(actions, i)) continue;
       out.labels.push(labels[step]);
-      state = next;
-      violated = violatedAt(state);
+      violated = violatedAt(replay.state);
       break;
     }
   }
@@ -120,12 +117,4 @@ export function shrinkPath<S, A>(model: Model<S, A>, path: Path<S, A>, property:
 
   while (budget > 0 && (removeFaults() || removeChunks() || removePairs()));
   return replayPath(model, path.initIndex, best.actionIndices);
-}
-
-function call<T>(phase: SpecError['phase'], f: () => T): T {
-  try {
-    return f();
-  } catch (error) {
-    throw new SpecError(phase, error);
-  }
 }

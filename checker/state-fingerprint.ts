@@ -1,6 +1,7 @@
 import type { Model } from '../specs/index.ts';
 import { fingerprintInto, type Fingerprint } from './fingerprint.ts';
 import type { SuccessorFingerprints } from './successor-fingerprint.ts';
+import { slotOf } from '../specs/hash-mix.ts';
 
 /**
  * Writes the fingerprint under which an exhaustive search stores `state`: that of its
@@ -12,12 +13,12 @@ import type { SuccessorFingerprints } from './successor-fingerprint.ts';
  * representative's fingerprint of the states it fingerprinted last. States with equal
  * fingerprints are already the same state to the search, so this adds no new kind of error.
  */
-export function fingerprintState<S, A>(model: Model<S, A>, state: S, out: Fingerprint, successors?: SuccessorFingerprints): void {
+export function fingerprintState<S, A>(model: Pick<Model<S, A>, 'representative'>, state: S, out: Fingerprint, successors?: SuccessorFingerprints): void {
   if (successors) successors.fingerprintInto(state, out);
   else fingerprintInto(state, out);
   if (!model.representative) return;
   const memo = memoOf(model);
-  const at = 4 * ((out.lo ^ Math.imul(out.hi, 0x9e3779b1)) & (MEMO_SLOTS - 1));
+  const at = 4 * (slotOf(out.hi, out.lo, MEMO_SLOTS - 1));
   const hi = out.hi | 0;
   const lo = out.lo | 0;
   // A slot whose representative fingerprint is 0:0 reads as empty (it is merely recomputed).

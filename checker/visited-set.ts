@@ -1,3 +1,4 @@
+import { slotOf } from '../specs/hash-mix.ts';
 /** The set of fingerprints already seen (TLC's FPSet): the only question the search asks. */
 export interface VisitedSet {
   /** Number of distinct fingerprints stored. */
@@ -48,7 +49,7 @@ export class FingerprintTable implements VisitedSet {
     }
     const slots = this.slots;
     const mask = this.mask;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    let i = slotOf(hi, lo, mask);
     for (;;) {
       const h = slots[2 * i];
       const l = slots[2 * i + 1];
@@ -66,7 +67,7 @@ export class FingerprintTable implements VisitedSet {
     if (hi === 0 && lo === 0) return this.hasZero;
     const slots = this.slots;
     const mask = this.mask;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    let i = slotOf(hi, lo, mask);
     for (;;) {
       const h = slots[2 * i];
       const l = slots[2 * i + 1];
@@ -88,7 +89,7 @@ export class FingerprintTable implements VisitedSet {
       const hi = old[j];
       const lo = old[j + 1];
       if (hi === 0 && lo === 0) continue;
-      let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+      let i = slotOf(hi, lo, mask);
       while (slots[2 * i] !== 0 || slots[2 * i + 1] !== 0) i = (i + 1) & mask;
       slots[2 * i] = hi;
       slots[2 * i + 1] = lo;

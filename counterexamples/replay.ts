@@ -1,10 +1,10 @@
-import { canonicalJson, describeAction, type LivenessProperty, type Model } from '../specs/index.ts';
-import type { Path } from '../checker/index.ts';
+import { canonicalJson, type LivenessProperty, type Model } from '../specs/index.ts';
+import { Replay, type Path } from '../checker/path.ts';
 import type { Trace } from './trace.ts';
 
 /** What re-executing a trace against the current spec showed. */
 export type ReplayOutcome<S, A> =
-  /** The property still fails, after `path.actions.length` steps. */
+  /** The property still fails (a reachability goal: is still reached), after `path.actions.length` steps. */
   | { kind: 'reproduced'; path: Path<S, A> }
   /** Every step still applies and the property holds throughout. */
   | { kind: 'fixed'; path: Path<S, A> }
@@ -21,40 +21,38 @@ export function replayTrace<S, A>(model: Model<S, A>, trace: Trace): ReplayOutco
   const own = <T>(record: Record<string, T> | undefined): T | undefined =>
     record && Object.hasOwn(record, trace.property.name) ? record[trace.property.name] : undefined;
   const liveness = trace.property.kind === 'liveness' ? own(model.liveness) : undefined;
-  const invariant = own(model.invariants);
+  // A witness of a reachability goal "reproduces" where the goal holds: it is the state it shows.
+  const goal = trace.property.kind === 'reachable' ? own(model.reachable) : undefined;
+  const invariant = goal ? (s: S) => !goal(s) : trace.property.kind === 'reachable' ? undefined : own(model.invariants);
   if (!liveness && (!invariant || trace.property.kind === 'liveness')) {
-    const known = [...Object.keys(model.invariants ?? {}), ...Object.keys(model.liveness ?? {})].join(', ') || 'none';
+    const known = [...Object.keys(model.invariants ?? {}), ...Object.keys(model.liveness ?? {}), ...Object.keys(model.reachable ?? {})].join(', ') || 'none';
     return { kind: 'diverged', step: 0, reason: `the spec has no ${trace.property.kind} property "${trace.property.name}" (it has: ${known})` };
   }
   if (liveness && !trace.loop) return { kind: 'diverged', step: 0, reason: 'a liveness trace needs its loop (the trace has no "loop")' };
   const holds = (state: S): boolean => (invariant && !liveness ? invariant(state) : true);
-  const inits = Array.from(model.init());
+  const inits = Replay.initialStates(model);
   const recorded = canonicalJson(trace.initial.state);
   let initIndex = inits.findIndex((s) => canonicalJson(s) === recorded);
   if (initIndex < 0) initIndex = trace.initial.index;
   if (initIndex >= inits.length) {
     return { kind: 'diverged', step: 0, reason: `the spec has ${inits.length} initial states, the trace starts from #${trace.initial.index}` };
   }
-  let state = inits[initIndex];
-  const path: Path<S, A> = { initIndex, states: [state], actions: [], actionIndices: [] };
-  if (!holds(state)) return { kind: 'reproduced', path };
+  // The one replay routine (checker/path.ts), choosing each step by its label.
+  const replay = new Replay(model, inits, initIndex);
+  const path = replay.path;
+  if (!holds(replay.state)) return { kind: 'reproduced', path };
   for (let i = 0; i < trace.steps.length; i++) {
     const step = trace.steps[i];
-    const actions = Array.from(model.actions(state));
-    const labels = actions.map((a) => describeAction(model, a));
+    const actions = replay.enabled();
+    const labels = actions.map((a) => replay.label(a));
     const index = labels[step.index] === step.label ? step.index : labels.indexOf(step.label);
     if (index < 0) {
       return { kind: 'diverged', step: i + 1, reason: `step ${i + 1} (${step.label}) no longer applies: no such action is enabled` };
     }
-    const next = model.next(state, actions[index]);
-    if (next === undefined) {
+    if (!replay.take(actions, index)) {
       return { kind: 'diverged', step: i + 1, reason: `step ${i + 1} (${step.label}) no longer applies: it takes no step` };
     }
-    state = next;
-    path.states.push(state);
-    path.actions.push(actions[index]);
-    path.actionIndices.push(index);
-    if (!holds(state)) return { kind: 'reproduced', path };
+    if (!holds(replay.state)) return { kind: 'reproduced', path };
   }
   if (liveness && trace.loop) return lassoStillFails(model, liveness, path, trace.loop.start);
   return { kind: 'fixed', path };

@@ -18,6 +18,13 @@ export interface Model<S, A> {
   next(state: S, action: A): S | undefined;
   /** Named state predicates that must hold in every reachable state. */
   invariants?: Record<string, (state: S) => boolean>;
+  /**
+   * Reachability goals (Stateright's "sometimes"): named state predicates that must hold in
+   * some reachable state. A complete search in which a goal holds nowhere fails ("never
+   * reached": the pass would be vacuous); a reached goal comes with a witness trace to the
+   * first state found satisfying it (breadth first: a shortest one).
+   */
+  reachable?: Record<string, (state: S) => boolean>;
   /** TLC's CONSTRAINT: a state where this is false is counted and checked but not expanded. */
   constraint?(state: S): boolean;
   /** A one-line label of an action, for traces. */

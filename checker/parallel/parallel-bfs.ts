@@ -3,6 +3,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Model } from '../../specs/index.ts';
 import { SpecError } from '../errors.ts';
 import type { SearchOptions } from '../options.ts';
+import { goalsOf } from '../expansion.ts';
 import { replayPath, type Path } from '../path.ts';
 import type { CheckResult, IncompleteReason } from '../result.ts';
 import { GrowthCoordinator, SharedVisitedSet } from '../shared-visited-set.ts';
@@ -89,6 +90,11 @@ class ParallelRun<S, A> {
   private closing = false;
   private generated: number[];
   private depth = 0;
+  /** Reachability goals: names, each one's witness (global id, -1: none yet) and the level it was found in. */
+  private readonly goals: string[];
+  private readonly witness: number[];
+  private readonly witnessLevel: number[];
+  private level = 0;
 
   constructor(
     private readonly model: Model<S, A>,
@@ -97,6 +103,9 @@ class ParallelRun<S, A> {
     private readonly options: ParallelSearchOptions,
     private readonly workers: number,
   ) {
+    this.goals = Object.keys(model.reachable ?? {});
+    this.witness = this.goals.map(() => -1);
+    this.witnessLevel = this.goals.map(() => -1);
     this.visited = SharedVisitedSet.create(options.initialCapacity);
     const control = new SharedArrayBuffer(controlWords(workers) * 4);
     const stats = new SharedArrayBuffer(workers * 2 * 8);
@@ -155,6 +164,7 @@ class ParallelRun<S, A> {
     for (;;) {
       // As in bfs.ts, depth counts states: a state on level k has depth k + 1.
       if (results.some((r) => r.discovered > 0)) this.depth = steps + 1;
+      this.noteReached(results);
       const stopped = await this.stopped(results, incomplete);
       if (stopped) return stopped;
       const sizes = results.map((r) => r.frontier);
@@ -314,6 +324,22 @@ class ParallelRun<S, A> {
     });
   }
 
+  /**
+   * Takes, for each goal not reached before, the witness first in BFS order among those the
+   * workers reached in this level: as bfs() would, a shortest one.
+   */
+  private noteReached(results: LevelDone[]): void {
+    for (const r of results) {
+      for (const [g, id] of r.reached ?? []) {
+        if (this.witnessLevel[g] >= 0 && this.witnessLevel[g] < this.level) continue;
+        if (this.witness[g] >= 0 && compareChains(this.logs.chain(this.witness[g]), this.logs.chain(id)) <= 0) continue;
+        this.witness[g] = id;
+        this.witnessLevel[g] = this.level;
+      }
+    }
+    this.level++;
+  }
+
   private result(violations: CheckResult<S, A>['violations'], incomplete: IncompleteReason | undefined): CheckResult<S, A> {
     const verdict = violations.length > 0 ? 'violation' : incomplete ? 'incomplete' : 'pass';
     const distinct = this.visited.size;
@@ -331,6 +357,7 @@ class ParallelRun<S, A> {
       },
       violations,
       ...(verdict === 'incomplete' ? { incomplete } : {}),
+      ...goalsOf(this.goals, this.witness, (id) => this.replay(this.logs.chain(id))),
     };
   }
 }

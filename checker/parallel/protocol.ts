@@ -87,6 +87,8 @@ export interface LevelDone {
   error?: SerializedError;
   /** At the depth bound: this worker found a state with an unvisited successor. */
   unvisitedAtBound: boolean;
+  /** Reachability goals this worker reached for the first time in the level: [goal index, global id of the witness]. */
+  reached?: [number, number][];
 }
 
 /** Worker → main thread. */

@@ -1,12 +1,10 @@
 import { receiveMessageOnPort } from 'node:worker_threads';
-import { describeAction, type Model } from '../../specs/index.ts';
-import { inputChanged, SpecError } from '../errors.ts';
-import type { Fingerprint } from '../fingerprint.ts';
+import type { Model } from '../../specs/index.ts';
+import { SpecError } from '../errors.ts';
+import { Expansion, SEEN, VIOLATED } from '../expansion.ts';
 import { replayPath } from '../path.ts';
 import { SharedVisitedSet } from '../shared-visited-set.ts';
 import { PackedFrontier } from '../frontier.ts';
-import { fingerprintState } from '../state-fingerprint.ts';
-import { checkedForChanges, SuccessorFingerprints } from '../successor-fingerprint.ts';
 import {
   Control,
   serializeError,
@@ -28,12 +26,19 @@ class Located {
   ) {}
 }
 
+/** The per-state step of the shared search (Expansion), its errors located by global id. */
+class WorkerExpansion<S, A> extends Expansion<S, A> {
+  protected override locate(error: SpecError, id: number): unknown {
+    return new Located(error, id);
+  }
+}
+
 /**
  * One worker's part of a level-synchronous parallel BFS: it expands the states it holds,
  * level by level as the main thread commands, adding successors to the shared visited set and
- * to its own log and next frontier. The per-state steps (constraint, depth bound, actions,
- * successors, counting, invariants, bounds) are those of bfs.ts and Exploration, in the same
- * order, so the counts add up to the single-threaded ones.
+ * to its own log and next frontier. The per-state step (constraint, actions, successors,
+ * fingerprint, counting, invariants) is Expansion's, as in bfs.ts, so the counts add up to the
+ * single-threaded ones; this decides only which worker expands what, level by level.
  */
 export class WorkerSearch<S, A> {
   private readonly me: number;
@@ -42,16 +47,14 @@ export class WorkerSearch<S, A> {
   private readonly log: SharedStateLog;
   private readonly control: Int32Array;
   private readonly stats: Float64Array;
-  private readonly invariants: [string, (s: S) => boolean][];
-  private readonly fp: Fingerprint = { hi: 0, lo: 0 };
-  /** Records each state expanded, to fingerprint its successors from it (as bfs() does). */
-  private readonly successors = new SuccessorFingerprints();
-  /** The states of the next level, encoded (as bfs()'s frontier). */
-  private nextLevel = new PackedFrontier<S>(this.successors);
-  private spare = new PackedFrontier<S>(this.successors);
+  private readonly x: WorkerExpansion<S, A>;
+  /** The states of the next level, encoded (as bfs()'s frontier); popped states are recorded for their successors' fingerprints. */
+  private nextLevel: PackedFrontier<S>;
+  private spare: PackedFrontier<S>;
   private queued = 0; // states of the current level not yet expanded
-  private generated = 0;
   private discovered = 0;
+  /** Goals whose witness was reported to the main thread. */
+  private readonly reported = new Set<number>();
   private violation: FoundViolation | undefined;
   private unvisitedAtBound = false;
 
@@ -66,12 +69,17 @@ export class WorkerSearch<S, A> {
     this.workers = setup.workers;
     this.control = new Int32Array(setup.control);
     this.stats = new Float64Array(setup.stats);
-    this.invariants = Object.entries(model.invariants ?? {});
     this.visited = SharedVisitedSet.attach(setup.visited, {
       announcePause: () => post({ type: 'paused' }),
       receiveTable: () => receiveMessageOnPort(setup.tablePort)?.message,
     });
     this.log = new SharedStateLog((buffer) => post({ type: 'log', buffer }));
+    const log = this.log;
+    const { workers, index: me } = setup;
+    // Global ids interleave the workers' logs.
+    this.x = new WorkerExpansion(model, this.visited, { add: (hi, lo, parent, action) => log.add(hi, lo, parent, action) * workers + me });
+    this.nextLevel = new PackedFrontier<S>(this.x.successors);
+    this.spare = new PackedFrontier<S>(this.x.successors);
   }
 
   /** Runs one command of the main thread and returns its reply. */
@@ -108,13 +116,15 @@ export class WorkerSearch<S, A> {
     }
     this.queued = 0;
     this.publish();
+    const reached = this.newlyReached();
     return {
       type: 'done',
       discovered: this.discovered,
       frontier: this.nextLevel.size,
-      generated: this.generated,
+      generated: this.x.generated,
       unvisitedAtBound: this.unvisitedAtBound,
       ...(this.violation ? { violation: this.violation } : {}),
+      ...(reached.length > 0 ? { reached } : {}),
       ...(failure ? { error: failure } : {}),
     };
   }
@@ -129,7 +139,7 @@ export class WorkerSearch<S, A> {
     }
     for (let i = this.me; i < inits.length; i += this.workers) {
       if (this.stopped()) return;
-      if (!this.discover(inits[i], -1, i)) return;
+      if (!this.admit(inits[i], this.x.visit(inits[i], -1, i))) return;
     }
   }
 
@@ -189,56 +199,46 @@ export class WorkerSearch<S, A> {
   /** Records a state that did not come through the frontier, for its successors' fingerprints. */
   private record(state: S): void {
     try {
-      this.successors.setParent(state);
+      this.x.successors.setParent(state);
     } catch {
-      this.successors.clearParent(); // not plain data: discover() reports it
+      this.x.successors.clearParent(); // not plain data: its successors' fingerprints report it
     }
   }
 
   /** As one iteration of bfs.ts's loop; false when the search must stop. */
   private expand(state: S, id: number, atBound: boolean): boolean {
-    if (!this.expandable(state, id)) return true;
+    const x = this.x;
+    if (!x.expandable(state, id)) return true;
     if (atBound) {
-      if (Atomics.load(this.control, Control.unvisitedAtBound) === 0 && this.hasUnvisitedSuccessor(state, id)) {
+      if (Atomics.load(this.control, Control.unvisitedAtBound) === 0 && x.hasUnvisitedSuccessor(state, id)) {
         Atomics.store(this.control, Control.unvisitedAtBound, 1);
         this.unvisitedAtBound = true;
       }
       return true;
     }
-    const actions = this.actionsOf(state, id);
-    // As bfs(): on a sample of states, the spec must have left its input unchanged.
-    const sampled = checkedForChanges(id);
-    if (sampled) this.checkUnchanged(id);
     // A stop is seen at the next state (expandLevel, expandAll), not between successors.
-    for (let a = 0; a < actions.length; a++) {
-      const next = this.successor(state, id, actions[a]);
-      if (sampled) this.checkUnchanged(id, actions[a]);
-      if (next === undefined) continue;
-      if (!this.discover(next, id, a, actions[a])) return false;
-    }
-    return true;
+    const before = x.generated;
+    x.violated = undefined;
+    const going = x.expand(state, id, this.found);
+    if (x.generated >>> 8 !== before >>> 8) this.publish();
+    if (going) return true;
+    // Stopped by `found` (the state bound), or by a successor violating an invariant.
+    return x.violated === undefined ? false : this.admit(state, VIOLATED);
   }
 
-  /** Counts a generated state, adds and checks it if new; false when the search must stop. */
-  private discover(state: S, parent: number, action: number, taken?: A): boolean {
-    if ((++this.generated & 255) === 0) this.publish();
-    try {
-      fingerprintState(this.model, state, this.fp, parent < 0 ? undefined : this.successors);
-    } catch (error) {
-      // A value the state may not hold, or a cycle: named by the action that made it.
-      const e = new SpecError(parent < 0 ? 'init' : 'next', error);
-      if (taken !== undefined) e.actionLabel = this.label(taken);
-      throw new Located(e, parent);
-    }
-    if (!this.visited.add(this.fp.hi, this.fp.lo)) return true;
-    const id = this.log.add(this.fp.hi, this.fp.lo, parent, action) * this.workers + this.me;
-    this.discovered++;
-    const property = this.violatedAt(state, id);
-    if (property !== undefined) {
-      this.violation = { id, property };
+  /** A new successor: queued for the next level; false when the state bound is reached. */
+  private readonly found = (next: S, nextId: number): boolean => this.admit(next, nextId);
+
+  /** What a visit's outcome means here: a new state is queued, a violation stops all workers. */
+  private admit(state: S, id: number): boolean {
+    if (id === SEEN) return true;
+    if (id === VIOLATED) {
+      this.discovered++;
+      this.violation = { id: this.x.violatedId, property: this.x.violated! };
       Atomics.compareExchange(this.control, Control.stop, StopReason.running, StopReason.violation);
       return false;
     }
+    this.discovered++;
     this.nextLevel.push(state, id);
     const max = this.setup.maxStates;
     if (max !== undefined && this.visited.size >= max) {
@@ -248,88 +248,25 @@ export class WorkerSearch<S, A> {
     return true;
   }
 
+  /** Goals this worker reached since its last report: [goal index, witness id]. */
+  private newlyReached(): [number, number][] {
+    const out: [number, number][] = [];
+    const ids = this.x.reachedIds;
+    for (let g = 0; g < ids.length; g++) {
+      if (ids[g] < 0 || this.reported.has(g)) continue;
+      this.reported.add(g);
+      out.push([g, ids[g]]);
+    }
+    return out;
+  }
+
   private stopped(): boolean {
     return Atomics.load(this.control, Control.stop) !== StopReason.running;
   }
 
   /** Progress figures for the main thread's reports. */
   private publish(): void {
-    this.stats[2 * this.me] = this.generated;
+    this.stats[2 * this.me] = this.x.generated;
     this.stats[2 * this.me + 1] = this.queued + this.nextLevel.size;
-  }
-
-  private violatedAt(state: S, id: number): string | undefined {
-    for (const [name, holds] of this.invariants) {
-      let ok: boolean;
-      try {
-        ok = holds(state);
-      } catch (error) {
-        const e = new SpecError('invariant', error);
-        e.property = name;
-        throw new Located(e, id);
-      }
-      if (!ok) return name;
-    }
-    return undefined;
-  }
-
-  private expandable(state: S, id: number): boolean {
-    const constraint = this.model.constraint;
-    if (!constraint) return true;
-    try {
-      return constraint.call(this.model, state);
-    } catch (error) {
-      throw new Located(new SpecError('constraint', error), id);
-    }
-  }
-
-  private actionsOf(state: S, id: number): A[] {
-    try {
-      const actions = this.model.actions(state);
-      return Array.isArray(actions) ? actions : Array.from(actions);
-    } catch (error) {
-      throw new Located(new SpecError('actions', error), id);
-    }
-  }
-
-  private successor(state: S, id: number, action: A): S | undefined {
-    try {
-      return this.model.next(state, action);
-    } catch (error) {
-      const e = new SpecError('next', error);
-      e.actionLabel = this.label(action);
-      throw new Located(e, id);
-    }
-  }
-
-  /** As Exploration.checkUnchanged. */
-  private checkUnchanged(id: number, action?: A): void {
-    if (this.successors.parentIntact()) return;
-    const e = inputChanged(action === undefined ? 'actions' : 'next');
-    if (action !== undefined) e.actionLabel = this.label(action);
-    throw new Located(e, id);
-  }
-
-  private hasUnvisitedSuccessor(state: S, id: number): boolean {
-    const scratch: Fingerprint = { hi: 0, lo: 0 };
-    for (const action of this.actionsOf(state, id)) {
-      const next = this.successor(state, id, action);
-      if (next === undefined) continue;
-      try {
-        fingerprintState(this.model, next, scratch);
-      } catch (error) {
-        throw new Located(new SpecError('next', error), id);
-      }
-      if (!this.visited.has(scratch.hi, scratch.lo)) return true;
-    }
-    return false;
-  }
-
-  private label(action: A): string {
-    try {
-      return describeAction(this.model, action);
-    } catch {
-      return JSON.stringify(action) ?? String(action);
-    }
   }
 }

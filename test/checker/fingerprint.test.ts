@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, fingerprint, fingerprintHex, fingerprintInto, type Fingerprint } from '../../checker/index.ts';
+import { canonicalJson, fingerprint, fingerprintHex, type Fingerprint } from '../../checker/index.ts';
+import { fingerprintInto } from '../../checker/fingerprint.ts';
 import { rng } from './seeded-random.ts';
 
 const hex = (v: unknown): string => fingerprintHex(fingerprint(v));

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { GrowthCoordinator, SharedVisitedSet, type SharedTable } from '../../checker/index.ts';
+import { GrowthCoordinator, SharedVisitedSet, type SharedTable } from '../../checker/shared-visited-set.ts';
 
 const BOOTSTRAP = new URL('../../checker/parallel/ts-worker.mjs', import.meta.url);
 const WORKER = new URL('../fixtures/workers/visited-set-worker.ts', import.meta.url).href;

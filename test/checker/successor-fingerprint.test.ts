@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fingerprint, fingerprintInto, type Fingerprint } from '../../checker/index.ts';
+import { fingerprint, fingerprintInto, type Fingerprint } from '../../checker/fingerprint.ts';
 import { StateCodec } from '../../checker/state-codec.ts';
 import { SuccessorFingerprints } from '../../checker/successor-fingerprint.ts';
 import { rng } from './seeded-random.ts';

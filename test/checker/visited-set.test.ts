@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FingerprintTable, type VisitedSet } from '../../checker/index.ts';
+import { FingerprintTable, type VisitedSet } from '../../checker/visited-set.ts';
 
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 /** Keys from a small pool (so repeats are common) mixed with arbitrary ones. */
