@@ -242,7 +242,7 @@ const keyOf = (w: WorldState): string => canonicalJson(w);
 
 /** The worlds after the group's step, from each world of the frontier; or why there are none. */
 function step(model: ActorModel, frontier: WorldState[], g: LogGroup): { next: WorldState[]; why?: string } {
-  const next = new Map<string, WorldState>();
+  const found: WorldState[] = [];
   let why: string | undefined;
   let enabled = false;
   for (const w of frontier) {
@@ -250,10 +250,12 @@ function step(model: ActorModel, frontier: WorldState[], g: LogGroup): { next: W
       enabled = true;
       const problem = mismatch(g, w, a);
       if (problem) why ??= problem;
-      else next.set(keyOf(a.result), a.result);
+      else found.push(a.result);
     }
   }
-  if (next.size > 0) return { next: [...next.values()] };
+  // One successor (the usual case) needs no de-duplication.
+  if (found.length === 1) return { next: found };
+  if (found.length > 1) return { next: [...new Map(found.map((w) => [keyOf(w), w])).values()] };
   return { next: [], why: enabled ? why : notEnabled(frontier, g) };
 }
 
