@@ -36,7 +36,7 @@ describe('raft (3 servers, terms up to 2, one entry)', () => {
     { config: 'maxLog=0 (elections only)', params: { maxLog: 0 }, env: {}, distinct: 4134, generated: 21432, depth: 17 },
     { config: 'servers=5 maxTerm=1 maxLog=0', params: { servers: 5, maxTerm: 1, maxLog: 0 }, env: {}, distinct: 25201, generated: 213934, depth: 26 },
   ])('the four properties hold with $config: $distinct distinct, $generated generated, depth $depth', ({ params, env, distinct, generated, depth }) => {
-    const { result } = check(raft(params), env);
+    const { result } = check(raft(params as Params), env);
     expect(result.verdict).toBe('pass');
     expect(result.violations).toEqual([]);
     expect(result.stats).toMatchObject({ distinctStates: distinct, generatedStates: generated, depth });
