@@ -26,6 +26,11 @@ const EXPECTED: Record<string, number> = {
   'cap-register-EveryOperationCompletes.json': 4,
   'cap-register-mode=ap-Linearizable.json': 3,
   'gossip-variant=stop-after-first-contact-Converges.json': 9,
+  'raft-variant=vote-not-persisted-ElectionSafety.json': 8,
+  'raft-variant=figure-8-maxTerm=4-LeaderCompleteness.json': 22,
+  'raft-variant=no-up-to-date-check-LeaderCompleteness.json': 9,
+  'abd-register-variant=no-write-back-Linearizable.json': 11,
+  'chain-replication-variant=read-from-head-Linearizable.json': 7,
 };
 
 describe('the gallery of counterexamples', () => {
