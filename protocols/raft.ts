@@ -8,17 +8,21 @@
  * at most one vote per term, and only to a candidate whose log is at least as up-to-date as
  * its own (§5.4.1). Only granted votes are answered: a candidate that hears nothing times out
  * again. A candidate with votes from a majority becomes leader. Any message from a higher term
- * makes its receiver adopt that term and become a follower; a stale request is ignored.
+ * makes its receiver adopt that term and become a follower.
  *
  * Replication: a leader's `request` timer (armed once per term) is a client request: the
  * leader appends one entry of its term. A leader appends at most one entry per term, so an
- * entry is named by its term (a log is a list of terms). The leader sends AppendEntries when
- * it is elected, when it appends and when its commit index advances; it always sends its
- * whole log (prevLogIndex 0, as if nextIndex were 1 for every follower, so there are no
- * consistency-check retries). A follower keeps what agrees, deletes from the first conflicting
- * entry and appends the rest (Figure 2), takes min(leaderCommit, entries sent) as its commit
- * index, and answers with how far it now matches. The leader commits the highest index stored
- * on a majority whose entry is of its current term (§5.4.2); earlier entries commit with it.
+ * entry is named by its term (a log is a list of terms). The leader sends AppendEntries to
+ * every other server when it is elected with a non-empty log and when it appends — not as
+ * periodic heartbeats, nor when its commit index advances (followers learn it from the next
+ * AppendEntries, if any): those messages would multiply the states without adding a way to
+ * break the four properties. It always sends its whole log (prevLogIndex 0, as if nextIndex
+ * were 1 for every follower, so there are no consistency-check retries). A follower keeps what
+ * agrees, deletes from the first conflicting entry and appends the rest (Figure 2), takes
+ * min(leaderCommit, entries sent) as its commit index, and answers with how far it now
+ * matches. The leader commits the highest index stored on a majority whose entry is of its
+ * current term (§5.4.2); earlier entries commit with it. Stale requests and rejections are
+ * not answered (a deposed leader learns the new term from the next message of that term).
  *
  * Bounds that keep the state space finite: terms up to `maxTerm` (no timeout at that term)
  * and logs up to `maxLog` entries. currentTerm, votedFor and the log are persistent; the role,
