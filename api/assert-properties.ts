@@ -27,6 +27,7 @@ export class PropertyCheckError extends Error {
     }
     return report.violations
       .map((v) => {
+        if (v.message !== undefined) return `${name}: ${v.kind} ${v.property}: ${v.message ?? 'never reached'} (no reachable state satisfies it: the pass would have been vacuous)`;
         const steps = v.length === 1 ? '1 step' : `${v.length} steps`;
         const replay = report.random ? `\nreplay: seed ${report.random.seed}${report.random.path ? `, path ${report.random.path}` : ''}` : '';
         return `${name}: ${v.kind} ${v.property} fails after ${steps} (${describeFaults(v.faults)})${replay}\n\n${renderText(v.trace)}`;

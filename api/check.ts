@@ -13,7 +13,7 @@ import {
   DEFAULT_RANDOM_RUNS,
 } from '../checker/index.ts';
 import { withCoverage, type CoverageReport } from '../checker/coverage.ts';
-import { faultLabels, renderText, traceOf, traceOfPath, type FaultCounts, type Trace } from '../counterexamples/index.ts';
+import { faultLabels, NO_FAULTS, renderText, traceOf, traceOfPath, type FaultCounts, type Trace, type TraceOrigin } from '../counterexamples/index.ts';
 import { encodeEnvironment, isActorModel, type Environment, type Model, type Params } from '../specs/index.ts';
 import { applyEnvironment } from './environment.ts';
 import { BadInputError, SpecFailure } from './errors.ts';
@@ -83,7 +83,23 @@ export interface CheckViolation {
   faults: FaultCounts;
   /** The injected faults the counterexample needs, as labels (`drop Ack b→a`). */
   needs: string[];
-  /** The replayable trace (`faultline replay`, `render(trace, …)`). */
+  /** `never reached`, for a reachability goal no reachable state satisfies. */
+  message?: string;
+  /**
+   * The replayable trace (`faultline replay`, `render(trace, …)`). For a reachability goal
+   * never reached (`kind: 'reachable'`, `message: 'never reached'`) no run shows the failure:
+   * the trace is the first initial state alone (`length` 0), and replaying it says the goal is
+   * still not reached (exit 1).
+   */
+  trace: Trace;
+}
+
+/** A reachability goal the search reached, with its witness: the steps to the first state found satisfying it. */
+export interface ReachedGoal {
+  goal: string;
+  /** Steps from an initial state to the witness (bfs: the fewest; dfs: not necessarily). */
+  length: number;
+  /** The witness, replayable (`faultline replay` says it reproduces). */
   trace: Trace;
 }
 
@@ -93,6 +109,10 @@ export interface CheckReport {
   /** TLC's counters (TLC-compatible), the search's wall time, and with `exact` the collisions. */
   stats: { distinctStates: number; generatedStates: number; depth: number; seconds: number; fingerprintCollisions?: number };
   violations: CheckViolation[];
+  /** The model's reachability goals that were reached, with their witnesses (absent when it declares none). */
+  reached?: ReachedGoal[];
+  /** Goals not reached: after a complete search each is also a violation ("never reached"); after an incomplete one, not reached yet. */
+  unreached?: string[];
   /** Which bound stopped the search, when `result` is `incomplete`. */
   incomplete?: IncompleteReason;
   /** Random walks: the seed and path that reproduce the result. */
@@ -222,6 +242,11 @@ async function checkNow(spec: AnyModel | string, options: CheckOptions): Promise
     const trace = traceOf(traced, v, origin);
     return { property: v.property, kind: trace.property.kind, length: trace.steps.length, faults: trace.faults, needs: faultLabels(traced, v.path.actions), trace };
   });
+  const goals = reachability(traced, result, origin, shard ? 'shard' : strategy, warnings);
+  if (goals.neverReached.length > 0) {
+    result = { ...result, verdict: 'violation' };
+    violations.push(...goals.neverReached);
+  }
   const coverage = covered?.report();
   if (coverage) {
     for (const p of coverage.neverReached.properties) warnings.push(`property ${p} was never evaluated: no state the search reached could test it (a bound or constraint too tight?)`);
@@ -232,7 +257,8 @@ async function checkNow(spec: AnyModel | string, options: CheckOptions): Promise
     result: result.verdict,
     stats: { ...stats, ...(fingerprintCollisions !== undefined ? { fingerprintCollisions } : {}) },
     violations,
-    ...(result.incomplete ? { incomplete: result.incomplete } : {}),
+    ...(goals.reached ? { reached: goals.reached, unreached: goals.unreached } : {}),
+    ...(result.incomplete && result.verdict === 'incomplete' ? { incomplete: result.incomplete } : {}),
     ...(run ? { random: run } : {}),
     ...(coverage ? { coverage } : {}),
     ...(options.workers !== undefined ? { workers: recipe ? threads : 1 } : {}),
@@ -242,6 +268,43 @@ async function checkNow(spec: AnyModel | string, options: CheckOptions): Promise
     ...(shardReport ? { shard: shardReport } : {}),
     ...(resumed !== undefined && resumed > 0 ? { resumedAt: resumed } : {}),
   };
+}
+
+/**
+ * The reachability goals' side of a result: the witnesses of the goals reached, and — only
+ * after a complete search that passed — one violation per goal never reached. An incomplete
+ * search says which goals it has not reached yet (a warning), as random walks do: neither
+ * proves a goal unreachable.
+ */
+function reachability(
+  model: AnyModel,
+  result: CheckResult<unknown, unknown>,
+  origin: TraceOrigin,
+  strategy: string,
+  warnings: string[],
+): { reached?: ReachedGoal[]; unreached: string[]; neverReached: CheckViolation[] } {
+  const goals = Object.keys(model.reachable ?? {});
+  if (goals.length === 0) return { unreached: [], neverReached: [] };
+  const reached = (result.reached ?? []).map(({ goal, path }): ReachedGoal => {
+    const trace = traceOfPath(model, path, { name: goal, kind: 'reachable' }, origin);
+    return { goal, length: trace.steps.length, trace };
+  });
+  const unreached = goals.filter((g) => !reached.some((r) => r.goal === g));
+  const neverReached: CheckViolation[] = [];
+  if (unreached.length > 0) {
+    if (result.verdict === 'pass' && strategy !== 'random' && strategy !== 'shard') {
+      const start = { initIndex: 0, states: [Array.from(model.init())[0]], actions: [], actionIndices: [] };
+      for (const goal of unreached) {
+        const trace = traceOfPath(model, start, { name: goal, kind: 'reachable' }, origin);
+        neverReached.push({ property: goal, kind: 'reachable', length: 0, faults: { ...NO_FAULTS }, needs: [], message: 'never reached', trace });
+      }
+    } else if (result.verdict !== 'violation') {
+      const why =
+        strategy === 'random' ? 'random walks do not look for goals yet: check exhaustively (bfs, dfs)' : strategy === 'shard' ? 'in this shard; another may reach it' : 'the search stopped first';
+      warnings.push(`reachable ${unreached.join(', ')}: not reached (${why})`);
+    }
+  }
+  return { reached, unreached, neverReached };
 }
 
 /**

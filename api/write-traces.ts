@@ -43,7 +43,8 @@ function paramsSuffix(params: Params): string {
 
 /**
  * Writes `<spec>[-<params>]-<property>.json` (the trace) and `.md` (its report, with the
- * coverage of the search when given) for each violation into `dir`; returns the paths written.
+ * coverage of the search when given) for each violation into `dir`, and
+ * `<spec>[-<params>]-<goal>-witness.json` / `.md` for each reachability goal reached; returns the paths written.
  * Never writes over one of `inputs`.
  */
 export function writeTraces(dir: string, report: CheckReport, options: { coverage?: string; inputs?: readonly string[] } = {}): string[] {
@@ -52,8 +53,13 @@ export function writeTraces(dir: string, report: CheckReport, options: { coverag
   const specPath = report.spec.path ?? report.spec.name;
   const base = path.basename(specPath).replace(/\.[cm]?[jt]s$/, '') + paramsSuffix(report.spec.params);
   const written: string[] = [];
-  for (const v of report.violations) {
-    const name = `${base}-${v.property}`.replace(/[^\w.=-]+/g, '-').slice(0, 200);
+  // Witnesses of reachability goals (`<spec>-<goal>-witness.json`), then counterexamples; a goal never reached has no run to show.
+  const traced = [
+    ...(report.reached ?? []).map((r) => ({ name: `${r.goal}-witness`, trace: r.trace })),
+    ...report.violations.flatMap((v) => (v.message === undefined ? [{ name: v.property, trace: v.trace }] : [])),
+  ];
+  for (const v of traced) {
+    const name = `${base}-${v.name}`.replace(/[^\w.=-]+/g, '-').slice(0, 200);
     const section = options.coverage ? `\n\n## Coverage of the search\n\n\`\`\`\n${options.coverage}\n\`\`\`\n` : '';
     for (const [file, text] of [
       [path.join(dir, `${name}.json`), serializeTrace(v.trace)],

@@ -112,7 +112,7 @@ export async function check(specFile: string, options: CheckCommandOptions): Pro
   const coverageText = report.coverage && renderCoverage(report.coverage, report.result === 'pass' ? undefined : report.result);
   const written: string[] = [];
   let writeError: string | undefined;
-  if (options.out && report.violations.length > 0) {
+  if (options.out && (report.violations.length > 0 || (report.reached ?? []).length > 0)) {
     try {
       written.push(...writeTraces(options.out, report, { ...(coverageText ? { coverage: coverageText } : {}), inputs: [resolveSpecFile(specFile)] }));
     } catch (error) {
@@ -141,7 +141,7 @@ export async function check(specFile: string, options: CheckCommandOptions): Pro
     const notes = report.warnings.filter((w) => !w.startsWith('workers: ')).map((w) => `note: ${w}`);
     const wrote = written.filter((f) => f.endsWith('.json')).map((f) => `wrote ${f}`);
     process.stdout.write(
-      terminalText(header.join('\n') + '\n' + [...notes, ...(notes.length ? [''] : [])].join('\n') + humanResult(report) + '\n' + (coverageText ? `\n${coverageText}\n` : '')) +
+      terminalText(header.join('\n') + '\n' + [...notes, ...(notes.length ? [''] : [])].join('\n') + humanResult(report) + goalLines(report) + '\n' + (coverageText ? `\n${coverageText}\n` : '')) +
         (wrote.length > 0 ? `\n${wrote.join('\n')}\n` : ''),
     );
   }
@@ -177,6 +177,14 @@ function fingerprintLine(r: CheckReport): string {
 }
 
 
+/** One line per reachability goal reached: how many steps its witness takes. */
+function goalLines(report: CheckReport): string {
+  const reached = report.reached ?? [];
+  if (reached.length === 0) return '';
+  const note = report.result !== 'violation' && report.random === undefined && /dfs/.test(reached[0].trace.strategy) ? ' (dfs: a witness, not necessarily a shortest one)' : '';
+  return '\n\n' + reached.map((r) => `reachable ${r.goal}: reached in ${r.length === 1 ? '1 step' : `${r.length} steps`}`).join('\n') + note;
+}
+
 function humanResult(report: CheckReport): string {
   const s = report.stats;
   const rate = s.seconds > 0 ? ` (${count(Math.round(s.distinctStates / s.seconds))} states/s)` : '';
@@ -192,6 +200,7 @@ function humanResult(report: CheckReport): string {
   }
   return report.violations
     .map((v) => {
+      if (v.message !== undefined) return `violation: ${v.kind} ${v.property}: ${v.message ?? 'never reached'} (no reachable state satisfies it)\n${summary}`;
       const steps = v.length === 1 ? '1 step' : `${v.length} steps`;
       const need = v.needs.length > 0 ? `\nneeds: ${v.needs.join('; ')}` : '';
       return `violation: ${v.kind} ${v.property} fails after ${steps} (${describeFaults(v.faults)})${need}\n${summary}\n\n${render(v.trace, 'text')}`;

@@ -13,7 +13,7 @@ export interface ReplayOptions {
 /**
  * `faultline replay <trace.json>`: re-executes a trace against the current spec.
  * Exit 1 when the violation reproduces, 0 when the spec no longer violates it, 2 when a
- * step no longer applies.
+ * step no longer applies. A reachability witness: 0 when it still reaches its goal, 1 when not.
  */
 export async function replay(file: string, options: ReplayOptions): Promise<number> {
   const trace = readTraceFile(file);
@@ -32,6 +32,11 @@ export async function replay(file: string, options: ReplayOptions): Promise<numb
   if (trace.loop && outcome.kind === 'reproduced') replayed.loop = { start: trace.loop.start };
   if (options.json) {
     process.stdout.write(JSON.stringify({ result: outcome.kind, property: trace.property.name, length: replayed.steps.length, specChanged: changed, trace: replayed }) + '\n');
+  } else if (trace.property.kind === 'reachable') {
+    const steps = replayed.steps.length === 1 ? '1 step' : `${replayed.steps.length} steps`;
+    process.stdout.write(
+      terminalText(outcome.kind === 'reproduced' ? `reproduced: the witness reaches ${property} in ${steps}` : `not reproduced: the trace runs to the end without reaching ${property}`) + '\n',
+    );
   } else if (outcome.kind === 'fixed') {
     process.stdout.write(terminalText(`fixed: the trace now runs to the end without violating ${property}`) + '\n');
   } else {
@@ -39,5 +44,7 @@ export async function replay(file: string, options: ReplayOptions): Promise<numb
     const note = changed ? ' (the spec changed since the trace was recorded)' : '';
     process.stdout.write(terminalText(`reproduced: ${property} fails after ${steps} (${describeFaults(replayed.faults)})${note}\n\n${renderText(replayed)}`) + '\n');
   }
+  // A witness that still reaches its goal is good news; one that no longer does is the failure.
+  if (trace.property.kind === 'reachable') return outcome.kind === 'reproduced' ? ExitCode.pass : ExitCode.violation;
   return outcome.kind === 'fixed' ? ExitCode.pass : ExitCode.violation;
 }

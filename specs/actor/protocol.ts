@@ -516,6 +516,9 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
       ),
     },
 
+    ...(def.reachable
+      ? { reachable: Object.fromEntries(Object.entries(def.reachable).map(([name, p]) => [name, (w: WorldState) => p(new World(w, topology, env))])) }
+      : {}),
     describe: describeAction,
     fairness: actorFairness,
     liveness: Object.fromEntries(

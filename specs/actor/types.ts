@@ -151,6 +151,12 @@ export interface ProtocolDefinition<M extends Message = Message, L = any> {
   invariants?: Record<string, WorldPredicate<NoInfer<L>, M>>;
   /** Must hold in every quiescent state: nothing but faults enabled (how blocking is expressed). */
   terminal?: Record<string, WorldPredicate<NoInfer<L>, M>>;
+  /**
+   * Reachability goals ("sometimes"): each must hold in some reachable world, or a complete
+   * search fails with "never reached" — the proof that a pass is not vacuous (a value is
+   * chosen, a leader is elected). A reached goal has a witness trace.
+   */
+  reachable?: Record<string, WorldPredicate<NoInfer<L>, M>>;
   /** TLC's CONSTRAINT over the world: a state where it is false is checked but not expanded. */
   constraint?: WorldPredicate<NoInfer<L>, M>;
   /** The environment's defaults for this protocol; CLI flags override them. */
