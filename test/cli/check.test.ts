@@ -383,10 +383,12 @@ describe.concurrent('faultline list', () => {
         'protocols/two-phase.ts',
         "  Lamport's TwoPhase.tla: a TM and N resource managers commit or abort together",
         '  --param rm=…  number of resource managers (default 3)',
+        '  check:  faultline check protocols/two-phase.ts  → pass',
         '  --param variant=commit-early  the TM commits before every RM is prepared: TCConsistent fails in 3 steps',
+        '    check:  faultline check protocols/two-phase.ts --param variant=commit-early  → violation',
         '',
       ].join('\n'),
     );
-    expect(r.stdout).toContain('protocols/die-hard.ts\n  The Die Hard jugs puzzle: the invariant "big ≠ 4" fails in 6 steps\n');
+    expect(r.stdout).toContain('protocols/die-hard.ts\n  The Die Hard jugs puzzle: the invariant "big ≠ 4" fails in 6 steps\n  check:  faultline check protocols/die-hard.ts  → violation\n');
   });
 });
