@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { dfs } from '../../checker/index.ts';
-import type { Params, WorldState } from '../../specs/index.ts';
+import type { Environment, Params, WorldState } from '../../specs/index.ts';
 import raft, { about, appliedAgree, logsMatch, oneLeaderPerTerm, type Server } from '../../protocols/raft.ts';
 import { check, NONE } from './helpers.ts';
 
@@ -30,7 +30,7 @@ describe('raft (3 servers, terms up to 2, one entry)', () => {
     expect(model.symmetry).toEqual({ roles: ['server'], reduced: true });
   });
 
-  it.each([
+  it.each<{ config: string; params: Params; env: Partial<Environment>; distinct: number; generated: number; depth: number }>([
     { config: 'maxTerm=1', params: { maxTerm: 1 }, env: {}, distinct: 144, generated: 383, depth: 13 },
     { config: 'maxTerm=1 --crashes 1 --recover', params: { maxTerm: 1 }, env: { crashes: 1, recover: true }, distinct: 851, generated: 2621, depth: 14 },
     { config: 'maxTerm=1 --max-dups 1', params: { maxTerm: 1 }, env: { maxDups: 1 }, distinct: 1062, generated: 3673, depth: 15 },
@@ -38,7 +38,7 @@ describe('raft (3 servers, terms up to 2, one entry)', () => {
     { config: 'maxTerm=1 --partitions 1', params: { maxTerm: 1 }, env: { partitions: 1 }, distinct: 698, generated: 2008, depth: 15 },
     { config: 'maxLog=0 (elections only)', params: { maxLog: 0 }, env: {}, distinct: 4134, generated: 21432, depth: 17 },
   ])('the four properties hold with $config: $distinct distinct, $generated generated, depth $depth', ({ params, env, distinct, generated, depth }) => {
-    const { result } = check(raft(params as Params), env);
+    const { result } = check(raft(params), env);
     expect(result.verdict).toBe('pass');
     expect(result.violations).toEqual([]);
     expect(result.stats).toMatchObject({ distinctStates: distinct, generatedStates: generated, depth });
