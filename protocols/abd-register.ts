@@ -220,5 +220,10 @@ export default function abdRegister(params: Params = {}) {
     invariants: {
       Linearizable: linearizable(registerModel()),
     },
+    // The pass is not vacuous: the write completes, and a read returns the value written.
+    reachable: {
+      WriteCompletes: (w) => (w.state.history ?? []).some((e) => e.kind === 'respond' && e.client === 'writer'),
+      ReadSeesWrite: (w) => (w.state.history ?? []).some((e) => e.kind === 'respond' && e.client !== 'writer' && e.output !== null),
+    },
   });
 }

@@ -315,5 +315,10 @@ export default function raft(params: Params = {}) {
       LeaderCompleteness: leadersComplete,
       StateMachineSafety: (w) => appliedAgree(w.nodes('server')),
     },
+    // The pass is not vacuous: a leader is elected and, when clients may append, an entry is committed.
+    reachable: {
+      LeaderElected: (w) => w.nodes('server').some((s) => s.role === 'leader'),
+      ...(maxLog > 0 ? { EntryCommitted: (w: World<{ server: Server }>) => w.nodes('server').some((s) => s.committed !== null) } : {}),
+    },
   });
 }

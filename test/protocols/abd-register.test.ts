@@ -128,3 +128,12 @@ describe('abd-register params', () => {
     expect(check(abdRegister({ n: 1 })).result.verdict).toBe('pass');
   });
 });
+
+describe('abd-register reachability goals: the pass is not vacuous', () => {
+  it('the write completes in 4 steps and a read returns v1 in 10', () => {
+    const { result } = check(abdRegister());
+    expect(result.verdict).toBe('pass');
+    expect(result.reached?.map((g) => [g.goal, g.path.actions.length])).toEqual([['WriteCompletes', 4], ['ReadSeesWrite', 10]]);
+    expect(result.unreached).toEqual([]);
+  });
+});

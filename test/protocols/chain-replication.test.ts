@@ -124,3 +124,12 @@ describe('chain-replication params', () => {
     expect(check(chainReplication({ n: 1, variant: 'read-from-head' })).result.verdict).toBe('pass');
   });
 });
+
+describe('chain-replication reachability goals: the pass is not vacuous', () => {
+  it('the write completes in 4 steps and a read at the tail returns v1 in 6', () => {
+    const { result } = check(chainReplication());
+    expect(result.verdict).toBe('pass');
+    expect(result.reached?.map((g) => [g.goal, g.path.actions.length])).toEqual([['WriteCompletes', 4], ['ReadSeesWrite', 6]]);
+    expect(result.unreached).toEqual([]);
+  });
+});

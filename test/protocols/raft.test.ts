@@ -207,3 +207,15 @@ describe('raft params', () => {
     expect(result.verdict).toBe('pass');
   });
 });
+
+describe('raft reachability goals: the pass is not vacuous', () => {
+  it('a leader is elected in 3 steps and an entry committed in 6 (maxTerm=1); with maxLog=0 only the election is a goal', () => {
+    const { result } = check(raft({ maxTerm: 1 }));
+    expect(result.verdict).toBe('pass');
+    expect(result.reached?.map((g) => [g.goal, g.path.actions.length])).toEqual([['LeaderElected', 3], ['EntryCommitted', 6]]);
+    expect(result.unreached).toEqual([]);
+    const elections = check(raft({ maxLog: 0 })).result;
+    expect(elections.reached?.map((g) => [g.goal, g.path.actions.length])).toEqual([['LeaderElected', 3]]);
+    expect(elections.unreached).toEqual([]);
+  });
+});
