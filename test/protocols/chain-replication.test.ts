@@ -133,3 +133,16 @@ describe('chain-replication reachability goals: the pass is not vacuous', () => 
     expect(result.unreached).toEqual([]);
   });
 });
+
+describe('hostile params on the CLI: one line naming the file, exit 2', () => {
+  it.each([
+    { spec: 'protocols/chain-replication.ts', param: 'n=99999999999999999999', line: 'faultline: protocols/chain-replication.ts: the spec factory threw: chain-replication: n must be an integer 1–4, got 100000000000000000000 (check the --param values)' },
+    { spec: 'protocols/raft.ts', param: 'maxTerm=__proto__', line: 'faultline: protocols/raft.ts: the spec factory threw: raft: maxTerm must be an integer 1–6, got __proto__ (check the --param values)' },
+    { spec: 'protocols/abd-register.ts', param: 'variant=\u001b[31mred', line: 'faultline: protocols/abd-register.ts: --param variant=\\u001b[31mred: unknown variant (use one of: correct, no-write-back)' },
+  ])('$spec --param $param', ({ spec, param, line }) => {
+    const run = spawnSync('node', ['bin/faultline.js', 'check', spec, '--param', param], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim()).toBe(line);
+  });
+});
