@@ -71,7 +71,7 @@ const VARIANTS = {
 
 /** The bundled protocol's parameters and variants, for `faultline list`. */
 export const about = {
-  description: 'ABD atomic register: majority quorums, reads write back what they return; Linearizable under loss and crash-recovery',
+  description: 'ABD atomic register: majority quorums, reads write back what they return; Linearizable (also with a dropped message, or a crash and recovery)',
   params: {
     n: 'number of replicas, 1–5 (default 3)',
     readers: 'number of readers, 1–3 (default 1)',
