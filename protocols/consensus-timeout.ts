@@ -166,6 +166,8 @@ export default function consensusTimeout(params: Params = {}) {
     liveness: ({ eventually }) => ({
       Termination: eventually((w) => w.ids('node').every((node) => w.crashed(node) || w.node(node).decided !== null)),
     }),
+    // The pass is not vacuous: some node decides.
+    reachable: { Decided: (w) => w.nodes('node').some((s) => s.decided !== null) },
     consensus: { decided: (s) => s.decided ?? undefined, input: (s) => s.input ?? undefined },
   });
 }

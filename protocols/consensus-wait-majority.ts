@@ -70,6 +70,8 @@ export default function consensusWaitMajority(params: Params = {}) {
     liveness: ({ eventually }) => ({
       Termination: eventually((w) => w.ids('node').every((id) => w.crashed(id) || w.node(id).decided !== null)),
     }),
+    // The pass is not vacuous: some node decides.
+    reachable: { Decided: (w) => w.nodes('node').some((s) => s.decided !== null) },
     consensus: { decided: (s) => s.decided ?? undefined, input: (s) => s.input ?? undefined },
   });
 }

@@ -123,5 +123,9 @@ export default function leaseLock(params: Params = {}) {
         return accepted.every((token, i) => i === 0 || token >= accepted[i - 1]);
       },
     },
+    // The pass is not vacuous: a lease is granted and storage accepts a write under it.
+    reachable: {
+      LeasedWrite: (w) => w.node('storage').accepted.length > 0,
+    },
   });
 }

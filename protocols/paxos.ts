@@ -192,5 +192,9 @@ export default function paxos(params: Params = {}) {
       /** At most one value is chosen. */
       Agreement: (w) => chosenValues(w.nodes('acceptor')).length <= 1,
     },
+    // The pass is not vacuous: a value is chosen.
+    reachable: {
+      Chosen: (w) => chosenValues(w.nodes('acceptor')).length === 1,
+    },
   });
 }

@@ -110,6 +110,8 @@ function build(params: Params): ActorModel {
     invariants: {
       ChargedAtMostOnce: (w) => w.node('service').ledger.length <= 1,
     },
+    // The pass is not vacuous: a payment goes through.
+    reachable: { Paid: (w) => w.node('client').paid },
     terminal: {
       PaidMeansChargedOnce: (w) => {
         const c = w.node('client');

@@ -189,6 +189,11 @@ function build(params: Params): ActorModel {
         return !(states.includes('committed') && states.includes('aborted'));
       },
     },
+    // The pass is not vacuous: a transaction commits at every participant, and one aborts.
+    reachable: {
+      Committed: (w) => w.nodes('participant').every((p) => p.state === 'committed'),
+      Aborted: (w) => w.nodes('participant').some((p) => p.state === 'aborted'),
+    },
     terminal: {
       // A crashed coordinator that may recover is not blocking anyone yet.
       NoBlocking: (w) => (w.environment.recover && w.crashed('coordinator')) || prepared(w).length === 0,

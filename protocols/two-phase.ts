@@ -100,6 +100,11 @@ export default function twoPhase(params: Params = {}): Model<TwoPhaseState, TwoP
     invariants: {
       TCConsistent: (s) => !(s.rmState.includes('aborted') && s.rmState.includes('committed')),
     },
+    // The pass is not vacuous: some run commits every resource manager, and some aborts.
+    reachable: {
+      AllCommitted: (s) => s.rmState.every((r) => r === 'committed'),
+      SomeAborted: (s) => s.rmState.includes('aborted'),
+    },
     describe: (a) => ('rm' in a ? `${a.type}(rm${a.rm + 1})` : a.type),
   });
 }

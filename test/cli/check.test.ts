@@ -107,6 +107,9 @@ describe.concurrent('faultline check: verdicts and exit codes', () => {
         '  2  RMChooseToAbort(rm1)  rmState[0]: "working" → "aborted"',
         '  3  RMRcvCommitMsg(rm2)   rmState[1]: "working" → "committed"',
         '',
+        // TwoPhase's reachability goals: the search stopped at the violation before AllCommitted.
+        'reachable SomeAborted: reached in 1 step',
+        '',
       ].join('\n'),
     );
   });
@@ -153,13 +156,17 @@ describe.concurrent('faultline check --json', () => {
       expect(r.code).toBe(0);
       expect(r.stdout.trim().split('\n')).toHaveLength(1);
       const out = json(r);
-      expect(Object.keys(out)).toEqual(['result', 'stats', 'violations']);
+      // reached / unreached: TwoPhase declares reachability goals.
+      expect(Object.keys(out)).toEqual(['result', 'stats', 'violations', 'reached', 'unreached']);
       expect(Object.keys(out.stats)).toEqual(['distinctStates', 'generatedStates', 'depth', 'seconds']);
-      expect(out).toEqual({
+      const { reached, ...rest } = out;
+      expect(rest).toEqual({
         result: 'pass',
         stats: { distinctStates: distinct, generatedStates: generated, depth, seconds: out.stats.seconds },
         violations: [],
+        unreached: [],
       });
+      expect(reached.map((g: { goal: string; length: number }) => [g.goal, g.length])).toEqual([['AllCommitted', rm === 3 ? 10 : 16], ['SomeAborted', 1]]);
       expect(typeof out.stats.seconds).toBe('number');
       expect(out.stats.seconds).toBeGreaterThanOrEqual(0);
     }
@@ -169,7 +176,7 @@ describe.concurrent('faultline check --json', () => {
     const r = await faultline('check', 'protocols/two-phase.ts', '--param', 'variant=commit-early', '--json');
     expect(r.code).toBe(1);
     const out = json(r);
-    expect(Object.keys(out)).toEqual(['result', 'stats', 'violations']);
+    expect(Object.keys(out)).toEqual(['result', 'stats', 'violations', 'reached', 'unreached']);
     expect(out.result).toBe('violation');
     expect(out.stats).toMatchObject({ distinctStates: 49, generatedStates: 77, depth: 4 });
     expect(out.violations).toHaveLength(1);

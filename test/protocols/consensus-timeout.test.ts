@@ -67,3 +67,12 @@ describe('ConsensusTimeout (partial synchrony: delay ≤ 1 tick, prompt timers)'
     expect(() => consensusTimeout({ n: 5 })).toThrow('n must be 2–3');
   });
 });
+
+describe('reachability goals: the pass is not vacuous', () => {
+  it('reaches every goal it declares, with pinned witness lengths', () => {
+    const r = bfs(consensusTimeout({}));
+    expect(r.verdict).toBe('pass');
+    expect(r.reached?.map((g) => [g.goal, g.path.actions.length])).toEqual([['Decided', 3]]);
+    expect(r.unreached).toEqual([]);
+  });
+});

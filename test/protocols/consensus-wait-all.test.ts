@@ -81,3 +81,12 @@ describe('ConsensusWaitAll', () => {
     expect(() => consensusWaitAll({ inputs: 'later' })).toThrow('inputs must be propose or start');
   });
 });
+
+describe('reachability goals: the pass is not vacuous', () => {
+  it('reaches every goal it declares, with pinned witness lengths', () => {
+    const r = bfs(consensusWaitAll({}));
+    expect(r.verdict).toBe('pass');
+    expect(r.reached?.map((g) => [g.goal, g.path.actions.length])).toEqual([['Decided', 5]]);
+    expect(r.unreached).toEqual([]);
+  });
+});

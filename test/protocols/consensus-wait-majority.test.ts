@@ -44,3 +44,12 @@ describe('ConsensusWaitMajority', () => {
     expect(() => consensusWaitMajority({ variant: 'x' })).toThrow('unknown variant');
   });
 });
+
+describe('reachability goals: the pass is not vacuous', () => {
+  it('reaches every goal it declares, with pinned witness lengths', () => {
+    const r = bfs(consensusWaitMajority({}));
+    expect(r.verdict).toBe('violation');
+    expect(r.reached?.map((g) => [g.goal, g.path.actions.length])).toEqual([['Decided', 3]]);
+    expect(r.unreached).toEqual([]);
+  });
+});

@@ -95,3 +95,12 @@ describe('LeaseLock', () => {
     expect(steps[8]).toMatchObject({ label: 'timer write @client-1', clocks: { t: 4, local: { 'client-1': 1 } } });
   });
 });
+
+describe('reachability goals: the pass is not vacuous', () => {
+  it('reaches every goal it declares, with pinned witness lengths', () => {
+    const r = bfs(leaseLock({}));
+    expect(r.verdict).toBe('pass');
+    expect(r.reached?.map((g) => [g.goal, g.path.actions.length])).toEqual([['LeasedWrite', 4]]);
+    expect(r.unreached).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { dfs } from '../../checker/index.ts';
+import { bfs, dfs } from '../../checker/index.ts';
 import paxos, { about, chosenValues, type Acceptor } from '../../protocols/paxos.ts';
 import { check, NONE } from './helpers.ts';
 
@@ -155,5 +155,15 @@ describe('paxos params', () => {
     expect(() => paxos({ variant: 'nope' })).toThrow('paxos: unknown variant "nope" (known: forget-promise)');
     expect(() => paxos({ acceptors: 0 })).toThrow('paxos: acceptors must be a positive integer, got 0');
     expect(() => paxos({ rounds: 'x' })).toThrow('paxos: rounds must be a positive integer, got x');
+  });
+});
+
+describe('reachability goals: the pass is not vacuous', () => {
+  it('reaches every goal it declares, with pinned witness lengths', () => {
+    const r = bfs(paxos({}));
+    expect(r.verdict).toBe('pass');
+    expect(r.stats.distinctStates).toBe(6168);
+    expect(r.reached?.map((g) => [g.goal, g.path.actions.length])).toEqual([['Chosen', 6]]);
+    expect(r.unreached).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { dfs } from '../../checker/index.ts';
+import { bfs, dfs } from '../../checker/index.ts';
 import payments, { about } from '../../protocols/payments.ts';
 import { check, NONE } from './helpers.ts';
 
@@ -116,5 +116,14 @@ describe('payments: parameters and CLI', () => {
     });
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ result: 'pass', stats: { distinctStates: 5, generatedStates: 5, depth: 3 } });
+  });
+});
+
+describe('reachability goals: the pass is not vacuous', () => {
+  it('reaches every goal it declares, with pinned witness lengths', () => {
+    const r = bfs(payments({}));
+    expect(r.verdict).toBe('pass');
+    expect(r.reached?.map((g) => [g.goal, g.path.actions.length])).toEqual([['Paid', 2]]);
+    expect(r.unreached).toEqual([]);
   });
 });

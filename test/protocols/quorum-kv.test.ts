@@ -221,3 +221,12 @@ describe('quorum-kv variant linearizable: W+R>N without read repair is not linea
     ]);
   });
 });
+
+describe('reachability goals: the pass is not vacuous', () => {
+  it('reaches every goal it declares, with pinned witness lengths', () => {
+    const r = bfs(quorumKv({}));
+    expect(r.verdict).toBe('pass');
+    expect(r.reached?.map((g) => [g.goal, g.path.actions.length])).toEqual([['Completes', 4]]);
+    expect(r.unreached).toEqual([]);
+  });
+});

@@ -256,3 +256,12 @@ describe('two-phase commit: parameters and CLI', () => {
     expect(out.stats).toMatchObject({ distinctStates: 1622, generatedStates: 6967, depth: 12 });
   });
 });
+
+describe('reachability goals: the pass is not vacuous', () => {
+  it('reaches every goal it declares, with pinned witness lengths', () => {
+    const r = bfs(twoPhaseCommit({}));
+    expect(r.verdict).toBe('pass');
+    expect(r.reached?.map((g) => [g.goal, g.path.actions.length])).toEqual([['Committed', 6], ['Aborted', 1]]);
+    expect(r.unreached).toEqual([]);
+  });
+});

@@ -82,3 +82,12 @@ describe('TwoPhase (TLC numbers)', () => {
     expect(Object.keys(about.variants)).toEqual(['commit-early']);
   });
 });
+
+describe('reachability goals: the pass is not vacuous', () => {
+  it('reaches every goal it declares, with pinned witness lengths', () => {
+    const r = checker(twoPhase({})).bfs();
+    expect(r.verdict).toBe('pass');
+    expect(r.reached?.map((g) => [g.goal, g.path.actions.length])).toEqual([['AllCommitted', 10], ['SomeAborted', 1]]);
+    expect(r.unreached).toEqual([]);
+  });
+});
