@@ -76,7 +76,7 @@ describe('reachable: check()', () => {
       init: () => [0],
       actions: (n) => (n < 4 ? ['inc'] : []),
       next: (n) => n + 1,
-      reachable: { ['constructor']: (n) => n === 2, ['__proto__']: (n) => n === 9, ['toString']: (n) => n === 4 },
+      reachable: { ['constructor']: (n: number) => n === 2, ['__proto__']: (n: number) => n === 9, ['toString']: (n: number) => n === 4 },
     });
     const report = await check(model);
     expect(report.result).toBe('violation');
