@@ -32,7 +32,7 @@ export function describeFailure(error: SpecFailure): string {
   if (cause instanceof NondeterminismError || cause.name === 'NondeterminismError') return `${error.specPath}: ${cause.message}`;
   const spec = cause as SpecError;
   const where =
-    spec.phase === 'next' ? `next() on action "${spec.actionLabel}"` : spec.phase === 'invariant' ? `invariant ${spec.property}` : `${spec.phase}()`;
+    spec.phase === 'next' ? `next() on action "${spec.actionLabel}"` : spec.phase === 'invariant' ? `invariant ${spec.property}` : spec.phase === 'reachable' ? `reachable goal ${spec.property}` : `${spec.phase}()`;
   const line = `${error.specPath}: the spec threw in ${where}: ${cause.message} (fix the spec; --debug shows the stack)`;
   return error.trace ? `${line}\nthe state it threw on, and how it was reached:\n${error.trace}` : line;
 }

@@ -122,6 +122,13 @@ describe('reachable: the CLI', () => {
     expect(json.violations[0]).toMatchObject({ property: 'OffTheGrid', kind: 'reachable', length: 0 });
   });
 
+  it('a goal that throws: exit 2, one line naming the goal, and the path to the state', () => {
+    const run = cli('check', 'test/fixtures/specs/reachable/throws-in-goal.ts');
+    expect(run.status).toBe(2);
+    expect(run.stderr.split('\n')[0]).toBe('faultline: test/fixtures/specs/reachable/throws-in-goal.ts: the spec threw in reachable goal Boom: goal exploded (fix the spec; --debug shows the stack)');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('--out writes each witness, and replay says it reproduces (exit 0)', () => {
     const run = cli('check', GRID, '--out', out);
     expect(run.status).toBe(0);
