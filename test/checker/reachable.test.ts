@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { check } from '../../api/index.ts';
+import { assertProperties, check } from '../../api/index.ts';
 import { bfs, dfs } from '../../checker/index.ts';
 import { defineModel } from '../../specs/index.ts';
 import grid from '../fixtures/specs/reachable/grid.ts';
@@ -54,6 +54,12 @@ describe('reachable: check()', () => {
     expect(report.violations.map((v) => [v.property, v.kind, v.length, v.message, v.trace.steps.length])).toEqual([['OffTheGrid', 'reachable', 0, 'never reached', 0]]);
     expect(report.reached?.map((g) => [g.goal, g.length])).toEqual([['Corner', 6]]);
     expect(report.unreached).toEqual(['OffTheGrid']);
+  });
+
+  it('assertProperties rejects on a goal never reached, and resolves when every goal is reached', async () => {
+    const error = await assertProperties(gridUnreachable).then(() => undefined, (e: unknown) => e);
+    expect((error as Error).message).toContain('reachable OffTheGrid: never reached');
+    await expect(assertProperties(grid)).resolves.toMatchObject({ result: 'pass' });
   });
 
   it('an incomplete search never says "never reached": it stays incomplete and names the goals not yet reached', async () => {
