@@ -104,7 +104,7 @@ describe('faultline conform', () => {
 describe('faultline run', () => {
   it('runs, writes the log, prints the final states, and the log conforms', async () => {
     const log = path.join(dir, 'run.jsonl');
-    const r = await faultline('run', 'two-phase-commit', '--for', '0.4', '--log', log, '--seed', '4', '--crash', 'participant-1@0.1');
+    const r = await faultline('run', 'two-phase-commit', '--for', '0.6', '--tick-ms', '50', '--log', log, '--seed', '4', '--crash', 'participant-1@0.2');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^ran TwoPhaseCommit\(n=2\) for 0\.\d s over memory: \d+ events → /);
     expect(r.stdout).toContain('  participant-1    {"state":"committed"}');
