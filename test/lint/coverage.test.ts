@@ -111,6 +111,7 @@ describe('the bundled zoo: every handler is reached under its default bounds', (
     'paxos.ts': ['proposer.timers.start', 'proposer.onRecover'],
     'two-phase-commit.ts': ['coordinator.on.Inquire', 'coordinator.onRecover', 'participant.onRecover'],
     'consensus-timeout.ts': ['node.on.Estimate', 'node.timers.timeout'],
+    'raft.ts': ['server.onRecover'],
   };
   const files = readdirSync(path.join(ROOT, 'protocols'))
     .filter((f) => f.endsWith('.ts'))
