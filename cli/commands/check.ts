@@ -141,7 +141,7 @@ export async function check(specFile: string, options: CheckCommandOptions): Pro
     const notes = report.warnings.filter((w) => !w.startsWith('workers: ')).map((w) => `note: ${w}`);
     const wrote = written.filter((f) => f.endsWith('.json')).map((f) => `wrote ${f}`);
     process.stdout.write(
-      terminalText(header.join('\n') + '\n' + [...notes, ...(notes.length ? [''] : [])].join('\n') + humanResult(report) + goalLines(report) + '\n' + (coverageText ? `\n${coverageText}\n` : '')) +
+      terminalText(header.join('\n') + '\n' + [...notes, ...(notes.length ? [''] : [])].join('\n') + humanResult(report) + (report.result === 'violation' ? '' : goalLines(report)) + '\n' + (coverageText ? `\n${coverageText}\n` : '')) +
         (wrote.length > 0 ? `\n${wrote.join('\n')}\n` : ''),
     );
   }
@@ -198,12 +198,14 @@ function humanResult(report: CheckReport): string {
     const advice = report.incomplete === 'memory' ? '\nto go further: more memory (--max-memory, NODE_OPTIONS=--max-old-space-size=…), symmetry, or a smaller configuration' : '';
     return `incomplete: stopped at ${why} before exploring every state; no violation found so far\n${summary}${advice}`;
   }
+  // The goals reached go with the counts, before the (last, longest) part: the trace.
+  const goals = goalLines(report);
   return report.violations
     .map((v) => {
-      if (v.message !== undefined) return `violation: ${v.kind} ${v.property}: ${v.message ?? 'never reached'} (no reachable state satisfies it)\n${summary}`;
+      if (v.message !== undefined) return `violation: ${v.kind} ${v.property}: ${v.message ?? 'never reached'} (no reachable state satisfies it)\n${summary}${goals}`;
       const steps = v.length === 1 ? '1 step' : `${v.length} steps`;
       const need = v.needs.length > 0 ? `\nneeds: ${v.needs.join('; ')}` : '';
-      return `violation: ${v.kind} ${v.property} fails after ${steps} (${describeFaults(v.faults)})${need}\n${summary}\n\n${render(v.trace, 'text')}`;
+      return `violation: ${v.kind} ${v.property} fails after ${steps} (${describeFaults(v.faults)})${need}\n${summary}${goals}\n\n${render(v.trace, 'text')}`;
     })
     .join('\n\n');
 }

@@ -96,6 +96,9 @@ describe.concurrent('faultline check: verdicts and exit codes', () => {
     expect(lines.slice(7).join('\n')).toBe(
       [
         '',
+        // TwoPhase's reachability goals: the search stopped at the violation before AllCommitted.
+        'reachable SomeAborted: reached in 1 step',
+        '',
         '  0  initial state         msgs.abort = false',
         '                           msgs.commit = false',
         '                           msgs.prepared = [false,false,false]',
@@ -106,9 +109,6 @@ describe.concurrent('faultline check: verdicts and exit codes', () => {
         '                           tmState: "init" → "committed"',
         '  2  RMChooseToAbort(rm1)  rmState[0]: "working" → "aborted"',
         '  3  RMRcvCommitMsg(rm2)   rmState[1]: "working" → "committed"',
-        '',
-        // TwoPhase's reachability goals: the search stopped at the violation before AllCommitted.
-        'reachable SomeAborted: reached in 1 step',
         '',
       ].join('\n'),
     );

@@ -61,7 +61,8 @@ describe.concurrent('faultline check --workers', () => {
     const r = await faultline('check', 'protocols/two-phase.ts', '--param', 'variant=commit-early', '--workers', '2', '--out', dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\nviolation: invariant TCConsistent fails after 3 steps \(no faults\)\n/);
-    const trace = readdirSync(dir).find((f) => f.endsWith('.json'))!;
+    // The counterexample (the goals' witnesses are written beside it).
+    const trace = readdirSync(dir).find((f) => f.endsWith('TCConsistent.json'))!;
     const replayed = await faultline('replay', path.join(dir, trace));
     expect(replayed.code).toBe(1);
   });
