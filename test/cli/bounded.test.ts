@@ -144,9 +144,14 @@ describe('a found violation is always reported', () => {
     const a = await faultline(['check', 'protocols/two-phase.ts', '--param', 'variant=commit-early', '--out', dir]);
     const b = await faultline(['check', 'protocols/two-phase.ts', '--param', 'variant=commit-early', '--param', 'rm=4', '--out', dir]);
     expect([a.code, b.code]).toEqual([1, 1]);
+    // Beside each counterexample, the witness of the reachability goal the search reached first.
     expect(readdirSync(dir).sort()).toEqual([
+      'two-phase-variant=commit-early-SomeAborted-witness.json',
+      'two-phase-variant=commit-early-SomeAborted-witness.md',
       'two-phase-variant=commit-early-TCConsistent.json',
       'two-phase-variant=commit-early-TCConsistent.md',
+      'two-phase-variant=commit-early-rm=4-SomeAborted-witness.json',
+      'two-phase-variant=commit-early-rm=4-SomeAborted-witness.md',
       'two-phase-variant=commit-early-rm=4-TCConsistent.json',
       'two-phase-variant=commit-early-rm=4-TCConsistent.md',
     ]);
