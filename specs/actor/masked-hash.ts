@@ -1,4 +1,5 @@
 import { StateValueError, TYPED_ARRAY_NAMES } from '../canonical.ts';
+import { fmix32 as fmix, mix32 as mix } from '../hash-mix.ts';
 
 /**
  * Which ids a masked hash hides: each symmetric node id → its role, and the one id (if any)
@@ -157,21 +158,4 @@ function numberHash(n: number): number {
   if (n !== n) return NAN; // one NaN, whatever its bits
   floatView[0] = n;
   return fmix(mix(mix(NUMBER ^ 1, floatWords[0]), floatWords[1]));
-}
-
-function mix(h: number, k: number): number {
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }
