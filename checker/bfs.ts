@@ -1,5 +1,6 @@
 import type { Model } from '../specs/index.ts';
-import { VIOLATED } from './expansion.ts';
+import { SEEN, VIOLATED } from './expansion.ts';
+import { checkedForChanges } from './successor-fingerprint.ts';
 import { BfsCheckpointer } from './bfs-checkpoint.ts';
 import { Exploration } from './exploration.ts';
 import { PackedFrontier } from './frontier.ts';
@@ -35,12 +36,6 @@ export function bfs<S, A>(model: Model<S, A>, options: SearchOptions = {}): Chec
 
   let steps = resumed?.steps ?? 0; // steps from an initial state to the level being expanded
   let levelLeft = resumed?.levelLeft ?? frontier.size;
-  // Each new successor: one level deeper than the state being expanded, queued.
-  const found = (next: S, nextId: number): boolean => {
-    if (steps + 2 > x.depth) x.depth = steps + 2;
-    frontier.push(next, nextId);
-    return !x.mustStop(frontier.size);
-  };
   while (frontier.size > 0) {
     if (levelLeft === 0) {
       levelLeft = frontier.size;
@@ -57,14 +52,25 @@ export function bfs<S, A>(model: Model<S, A>, options: SearchOptions = {}): Chec
       continue;
     }
     const generated = x.generated;
-    if (x.expand(state, id, found)) continue;
-    if (x.violated === undefined) {
-      // A bound or a stop request: the checkpoint lets a later run go on from here.
-      checkpoints?.write(frontier, { steps, levelLeft }, { keep: false, head: { state, id, generated } });
-      return x.result('bfs', []);
+    // Expansion.expand, unrolled: a callback per new state costs this hot loop a few percent.
+    const actions = x.actionsOf(state, id);
+    const sampled = checkedForChanges(id);
+    if (sampled) x.checkUnchanged(id);
+    for (let a = 0; a < actions.length; a++) {
+      const next = x.successor(state, id, actions[a]);
+      if (sampled) x.checkUnchanged(id, actions[a]);
+      if (next === undefined) continue;
+      const nextId = x.visit(next, id, a);
+      if (nextId === SEEN) continue;
+      if (steps + 2 > x.depth) x.depth = steps + 2;
+      if (nextId === VIOLATED) return x.result('bfs', [x.violation()]);
+      frontier.push(next, nextId);
+      if (x.mustStop(frontier.size)) {
+        // A bound or a stop request: the checkpoint lets a later run go on from here.
+        checkpoints?.write(frontier, { steps, levelLeft }, { keep: false, head: { state, id, generated } });
+        return x.result('bfs', []);
+      }
     }
-    if (steps + 2 > x.depth) x.depth = steps + 2;
-    return x.result('bfs', [x.violation()]);
   }
   return x.result('bfs', []);
 }

@@ -88,7 +88,12 @@ export class Expansion<S, A> {
   /** Counts a generated state and adds it if new: its id, or {@link SEEN}. The fingerprint is left in `fp`. */
   discover(state: S, parent: number, action: number): number {
     this.generated++;
-    this.fingerprint(state, parent, action);
+    // fingerprint(), inlined: this is the hottest call of the search.
+    try {
+      fingerprintState(this.symmetry, state, this.fp, parent < 0 ? undefined : this.successors);
+    } catch (error) {
+      throw this.stateError(error, parent, action);
+    }
     if (!this.visited.add(this.fp.hi, this.fp.lo)) return SEEN;
     return this.sink.add(this.fp.hi, this.fp.lo, parent, action);
   }

@@ -40,6 +40,7 @@ export class Exploration<S, A> extends Expansion<S, A> {
     super(model, new FingerprintTable(), log);
     this.log = log;
     this.exactStates = options.exact ? new Set() : undefined;
+    if (this.exactStates) this.discover = this.discoverExactly;
     this.deadline = options.timeoutSeconds === undefined ? Infinity : this.started + options.timeoutSeconds * 1000;
     this.progressEveryMs = (options.progressEverySeconds ?? 2) * 1000;
     this.nextProgress = this.started + this.progressEveryMs;
@@ -50,14 +51,13 @@ export class Exploration<S, A> extends Expansion<S, A> {
     return initialStates(this.model);
   }
 
-  /** As {@link Expansion.discover}; with `exact`, "seen" is decided by full comparison. */
-  override discover(state: S, parent: number, action: number): number {
-    if (!this.exactStates) return super.discover(state, parent, action);
+  /** With `exact`, {@link Expansion.discover} is this: "seen" is decided by full comparison (set in the constructor, so the fingerprinted search pays no extra call). */
+  private discoverExactly(state: S, parent: number, action: number): number {
     this.generated++;
     this.fingerprint(state, parent, action); // only counted: collisions
     const key = this.exactKey(state, parent, action);
-    if (this.exactStates.has(key)) return SEEN;
-    this.exactStates.add(key);
+    if (this.exactStates!.has(key)) return SEEN;
+    this.exactStates!.add(key);
     if (!this.visited.add(this.fp.hi, this.fp.lo)) this.collisions++;
     return this.log.add(this.fp.hi, this.fp.lo, parent, action);
   }
