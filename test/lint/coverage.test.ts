@@ -112,6 +112,8 @@ describe('the bundled zoo: every handler is reached under its default bounds', (
     'two-phase-commit.ts': ['coordinator.on.Inquire', 'coordinator.onRecover', 'participant.onRecover'],
     'consensus-timeout.ts': ['node.on.Estimate', 'node.timers.timeout'],
     'raft.ts': ['server.onRecover'],
+    // Replicate is sent only with --param mode=ap; the default mode=cp forwards to one primary.
+    'cap-register.ts': ['replica.on.Replicate'],
   };
   const files = readdirSync(path.join(ROOT, 'protocols'))
     .filter((f) => f.endsWith('.ts'))
@@ -165,5 +167,15 @@ describe('check --coverage: the CLI', () => {
   it.concurrent('without --coverage there is no coverage field', async () => {
     const r = await faultline('check', 'protocols/two-generals.ts', '--json');
     expect(JSON.parse(r.stdout).coverage).toBeUndefined();
+  });
+});
+
+describe('the handlers only a param reaches', () => {
+  it('cap-register.ts with mode=ap reaches Replicate, and only the cp handlers stay unreached', async () => {
+    const mod = (await import(pathToFileURL(path.join(ROOT, 'protocols', 'cap-register.ts')).href)) as { default: (p: Params) => unknown };
+    const { model, report } = withCoverage(mod.default({ mode: 'ap' }) as ActorModel);
+    const result = bfs(model, { timeoutSeconds: 60 });
+    expect(result.verdict === 'incomplete').toBe(false);
+    expect(report().neverReached.handlers).toEqual(['replica.on.Forward', 'replica.on.Relay']);
   });
 });
