@@ -222,6 +222,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--seed <n>', 'seeds choose(), drops and duplicates (default 1)', integer('--seed'))
     .option('--tick-ms <ms>', 'milliseconds per model tick: timers and now() (default 10)', positiveNumber('--tick-ms'))
     .option('--max-time <ticks>', 'for a timed protocol: its time bound (the run ignores it; conform needs it)', positiveInt('--max-time'))
+    .option('--skew <ticks>', "each clocked node's now() is off by a fixed offset drawn from --seed in [-N, +N] ticks (timed protocols)", positiveInt('--skew'))
     .option('--json', 'print one JSON object on stdout')
     .action(async (spec: string, options) => setExitCode(await run(spec, options)));
 

@@ -49,8 +49,12 @@ export interface ConformReport {
   seconds: number;
 }
 
-/** The model a log is validated against: the real run's faults are all allowed, without budgets. */
-export function conformModel(model: ActorModel, lastNow = 0): ActorModel {
+/**
+ * The model a log is validated against: the real run's faults are all allowed, without
+ * budgets; a timed protocol's clocks may be off by the run's `skew` (each node's offset is
+ * unknown to the log and found by following every offset the log is consistent with).
+ */
+export function conformModel(model: ActorModel, lastNow = 0, skew = 0): ActorModel {
   const timed = model.environment.maxTime > 0;
   return model.configure({
     environment: {
@@ -61,7 +65,7 @@ export function conformModel(model: ActorModel, lastNow = 0): ActorModel {
       partitions: 0,
       maxInFlight: Infinity,
       // A timed protocol's clock must reach the last logged time (a real run outlasts a check's bound).
-      ...(timed ? { maxTime: Math.max(model.environment.maxTime, lastNow + 1) } : {}),
+      ...(timed ? { maxTime: Math.max(model.environment.maxTime, lastNow + skew + 1), skew: Math.max(model.environment.skew, skew) } : {}),
     },
     symmetry: false,
   });
@@ -310,7 +314,7 @@ function initial(model: ActorModel, starts: LogGroup[]): { worlds: WorldState[];
 export function conform(protocol: ActorModel, log: ParsedLog, options: ConformOptions = {}): ConformReport {
   const started = performance.now();
   const lastNow = Math.max(0, ...log.events.map((e) => ('now' in e && typeof e.now === 'number' ? e.now : 0)));
-  const model = conformModel(protocol, lastNow);
+  const model = conformModel(protocol, lastNow, log.header?.skew ?? 0);
   const timedModel = model.environment.maxTime > 0;
   const maxHidden = options.maxHidden ?? 3;
   const cap = options.maxWorlds ?? 20_000;

@@ -21,6 +21,8 @@ export interface RunHeader {
   seed: number;
   dropRate: number;
   dupRate: number;
+  /** The clock skew bound in ticks, when the run skewed its nodes' clocks (each node's offset is within ±skew; the offsets themselves are not logged). */
+  skew?: number;
 }
 
 /** Fields every event line carries. */

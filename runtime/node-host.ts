@@ -101,14 +101,22 @@ export class NodeHost {
     const { tickMs, untimedTimerTicks, clock } = this.options;
     for (const [name, deadline] of Object.entries(timers)) {
       if (this.scheduled.has(name)) continue;
-      const delay = deadline === true ? untimedTimerTicks * tickMs : Math.max(0, deadline * tickMs - clock());
-      const handle = setTimeout(() => {
-        this.scheduled.delete(name);
-        if (this.stopped || this.runner.down) return;
-        const outcome = this.runner.fire(name);
-        if (outcome) this.handle(outcome);
-      }, delay);
-      this.scheduled.set(name, { deadline, handle });
+      // A deadline is in local ticks; it falls due when true time reaches deadline - offset.
+      const due = deadline === true ? clock() + untimedTimerTicks * tickMs : (deadline - this.runner.offset) * tickMs;
+      const arm = (): NodeJS.Timeout =>
+        setTimeout(() => {
+          // Timers may fire a fraction of a millisecond before the clock reads the deadline: wait
+          // for it, or the node would step its clock ahead of the others'.
+          if (deadline !== true && clock() < due && !this.stopped) {
+            this.scheduled.set(name, { deadline, handle: arm() });
+            return;
+          }
+          this.scheduled.delete(name);
+          if (this.stopped || this.runner.down) return;
+          const outcome = this.runner.fire(name);
+          if (outcome) this.handle(outcome);
+        }, Math.max(0, Math.ceil(due - clock())));
+      this.scheduled.set(name, { deadline, handle: arm() });
     }
   }
 }

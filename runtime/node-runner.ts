@@ -29,6 +29,8 @@ export interface NodeRunnerOptions {
   tickMs: number;
   /** The sequence number of this node's first event (after a restart: one past the last logged). */
   firstSeq?: number;
+  /** The node's clock offset in ticks (clock skew): its `now()` is the real clock plus this. */
+  offset?: number;
   /** Receives every log event, in order. */
   emit: (event: LogEvent) => void;
 }
@@ -64,6 +66,8 @@ export class NodeRunner {
   /** Whether the node is down (crashed, not yet recovered). */
   down = false;
   private readonly timed: boolean;
+  /** The node's clock offset in ticks: its local clock is the true tick count plus this. */
+  readonly offset: number;
 
   constructor(
     /** The protocol, as {@link runtimeModel} configures it. */
@@ -75,14 +79,20 @@ export class NodeRunner {
     if (!model.topology.node.has(node)) throw new Error(`no node "${node}" (nodes: ${model.topology.ids.join(', ')})`);
     this.seq = options.firstSeq ?? 1;
     this.timed = model.environment.maxTime > 0;
+    this.offset = options.offset ?? 0;
   }
 
-  /** The node's local clock in ticks. */
-  now(): number {
+  /** True time in ticks since the run started (the model's global `t`). */
+  private ticks(): number {
     return Math.floor(this.options.clock() / this.options.tickMs);
   }
 
-  /** A world holding only this node: what its handlers can see. */
+  /** The node's local clock in ticks: true time plus its offset. */
+  now(): number {
+    return this.ticks() + this.offset;
+  }
+
+  /** A world holding only this node, at true time `at` (default: now): what its handlers can see. */
   private world(extra: Partial<WorldState>, at?: number): WorldState {
     const w: WorldState = {
       nodes: { [this.node]: this.local },
@@ -93,7 +103,7 @@ export class NodeRunner {
       faults: {},
       ...extra,
     };
-    if (this.timed) w.clock = { t: at ?? this.now() };
+    if (this.timed) w.clock = { t: at ?? this.ticks(), ...(this.offset !== 0 ? { offsets: { [this.node]: this.offset } } : {}) };
     if (this.pending !== undefined) w.history = [{ kind: 'invoke', client: this.node, input: this.pending }];
     return w;
   }
@@ -122,7 +132,7 @@ export class NodeRunner {
       state: this.local,
       timers: Object.keys(this.timers).sort(),
       ...(chosen.length > 0 ? { chose: chosen } : {}),
-      ...(this.timed ? { now: result.clock?.t ?? before.clock?.t } : {}),
+      ...(this.timed ? { now: (result.clock?.t ?? before.clock?.t ?? 0) + this.offset } : {}),
     } as never);
     const sends: Packet[] = [];
     for (const e of result.net) {
@@ -177,7 +187,8 @@ export class NodeRunner {
   fire(name: string): StepOutcome | undefined {
     const deadline = this.timers[name];
     if (deadline === undefined) return undefined;
-    const before = this.world({}, deadline === true ? undefined : Math.max(this.now(), deadline));
+    // A deadline is in local time: it falls due when true time reaches deadline - offset.
+    const before = this.world({}, deadline === true ? undefined : Math.max(this.ticks(), deadline - this.offset));
     const action = this.choose(
       [...this.model.actions(before)].filter((a) => a.kind === 'timer' && a.timer === name),
       `firing of timer ${name}`,

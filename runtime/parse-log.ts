@@ -79,6 +79,7 @@ export function parseLog(text: string, file: string): ParsedLog {
     const kind = o.kind;
     if (kind === 'run') {
       for (const [key, check] of Object.entries(HEADER_FIELDS)) if (!has(o, key) || !check(o[key])) fail(`the run header's "${key}" is missing or malformed`);
+      if (has(o, 'skew') && !(Number.isInteger(o.skew) && (o.skew as number) >= 0 && (o.skew as number) <= 1000)) fail('the run header\'s "skew" must be a whole number of ticks from 0 to 1000');
       header ??= o as unknown as RunHeader;
       continue;
     }

@@ -46,6 +46,7 @@ export function runHeader(model: ActorModel, options: ResolvedRunOptions, transp
     seed: options.seed,
     dropRate: options.dropRate,
     dupRate: options.dupRate,
+    ...(options.skew > 0 ? { skew: options.skew } : {}),
   };
 }
 
@@ -104,7 +105,7 @@ export async function runInProcess(
   let events = 0;
   const hosts = new Map<NodeId, NodeHost>();
   for (const node of model.topology.ids) {
-    const runner = new NodeRunner(model, node, { random, clock, tickMs: options.tickMs, emit: (e) => log.write(e) });
+    const runner = new NodeRunner(model, node, { random, clock, tickMs: options.tickMs, offset: options.clockOffsets?.[node] ?? 0, emit: (e) => log.write(e) });
     const host = new NodeHost(runner, {
       random,
       clock,

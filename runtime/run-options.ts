@@ -49,6 +49,13 @@ export interface RunOptions {
   untimedTimerTicks?: number;
   /** The memory transport's largest delivery delay in milliseconds (default 2). */
   maxDelayMs?: number;
+  /**
+   * Clock skew in ticks (default 0): each clocked node's `now()` is the real clock plus a fixed
+   * offset drawn from the seed in [-skew, +skew], as the checker's `--skew` explores.
+   */
+  skew?: number;
+  /** Each clocked node's offset in ticks, chosen by you instead of drawn (nodes left out: 0). */
+  clockOffsets?: Record<NodeId, number>;
 }
 
 /** What a run did. */
@@ -67,8 +74,8 @@ export interface RunReport {
 }
 
 /** Options with defaults filled in. */
-export type ResolvedRunOptions = Required<Omit<RunOptions, 'log' | 'transport' | 'environment' | 'params'>> &
-  Pick<RunOptions, 'log' | 'environment'> & { params: Params };
+export type ResolvedRunOptions = Required<Omit<RunOptions, 'log' | 'transport' | 'environment' | 'params' | 'clockOffsets'>> &
+  Pick<RunOptions, 'log' | 'environment' | 'clockOffsets'> & { params: Params };
 
 /** Fills in defaults and rejects values that mean nothing (rates outside [0, 1], negative times). */
 export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
@@ -85,6 +92,8 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
     tickMs: options.tickMs ?? 10,
     untimedTimerTicks: options.untimedTimerTicks ?? 20,
     maxDelayMs: options.maxDelayMs ?? 2,
+    skew: options.skew ?? 0,
+    clockOffsets: options.clockOffsets,
   };
   for (const key of ['dropRate', 'dupRate'] as const) {
     const p = resolved[key];
@@ -96,6 +105,10 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
   }
   if (resolved.seconds > 3600) throw new RangeError(`seconds: a run is bounded to an hour, got ${resolved.seconds}`);
   if (resolved.tickMs === 0) throw new RangeError('tickMs must be positive');
+  if (!(Number.isInteger(resolved.skew) && resolved.skew >= 0)) throw new RangeError(`skew is a whole number of ticks, 0 or more, got ${resolved.skew}`);
+  for (const [node, offset] of Object.entries(resolved.clockOffsets ?? {})) {
+    if (!Number.isInteger(offset)) throw new RangeError(`clockOffsets.${node} is a whole number of ticks, got ${offset}`);
+  }
   for (const c of resolved.crashes) {
     if (!(Number.isFinite(c.at) && c.at >= 0)) throw new RangeError(`crash ${c.node}@${c.at}: the time is seconds from the start`);
   }

@@ -107,6 +107,7 @@ export async function runOverUdp(model: ActorModel, spec: string, options: Resol
         untimedTimerTicks: options.untimedTimerTicks,
         dropRate: options.dropRate,
         dupRate: options.dupRate,
+        offset: options.clockOffsets?.[id] ?? 0,
       };
       child.send(init);
     });

@@ -1,6 +1,8 @@
 import { BadInputError } from '../api/errors.ts';
 import { loadSpec, modelOf } from '../api/load-spec.ts';
 import { isActorModel, type ActorModel } from '../specs/index.ts';
+import { clockOffsets, skewOf } from './clock-offsets.ts';
+import { runtimeModel } from './node-runner.ts';
 import { resolveRunOptions, type RunOptions, type RunReport } from './run-options.ts';
 import { runInProcess } from './run-in-process.ts';
 import { runOverUdp } from './run-over-udp.ts';
@@ -37,6 +39,12 @@ export async function run(protocol: ActorModel | string, options: RunOptions = {
   const spec = typeof protocol === 'string' ? protocol : undefined;
   const model = typeof protocol === 'string' ? await loadProtocol(protocol, options) : configured(protocol, options, protocol.name);
   if (!isActorModel(model)) throw new BadInputError('run: expected an actor protocol (written with protocol())');
+  try {
+    const offsets = clockOffsets(runtimeModel(model), resolved);
+    resolved = { ...resolved, clockOffsets: offsets, skew: skewOf(offsets, resolved.skew) };
+  } catch (error) {
+    throw new BadInputError(`run: ${(error as Error).message}`);
+  }
   for (const c of resolved.crashes) {
     if (!model.topology.node.has(c.node)) throw new BadInputError(`--crash ${c.node}@${c.at}: no node "${c.node}" (nodes: ${model.topology.ids.join(', ')})`);
   }

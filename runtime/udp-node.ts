@@ -63,6 +63,7 @@ async function main(init: UdpNodeInit): Promise<void> {
     clock,
     tickMs: init.tickMs,
     firstSeq: init.firstSeq,
+    offset: init.offset,
     emit: (event) => pending.push(JSON.stringify(event) + '\n'),
   });
   const host = new NodeHost(runner, {

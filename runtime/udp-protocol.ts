@@ -25,6 +25,8 @@ export interface UdpNodeInit {
   untimedTimerTicks: number;
   dropRate: number;
   dupRate: number;
+  /** The node's clock offset in ticks (clock skew). */
+  offset: number;
 }
 
 /** Supervisor → node, after init. */

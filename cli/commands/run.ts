@@ -19,6 +19,8 @@ export interface RunCommandOptions {
   seed?: number;
   tickMs?: number;
   maxTime?: number;
+  /** Clock skew bound in ticks. */
+  skew?: number;
   json?: boolean;
 }
 
@@ -52,6 +54,7 @@ export async function run(spec: string, options: RunCommandOptions): Promise<num
     ...(options.restartAfter !== undefined ? { restartAfter: options.restartAfter } : {}),
     seed: options.seed ?? 1,
     ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
+    ...(options.skew !== undefined ? { skew: options.skew } : {}),
   });
   if (options.json) {
     process.stdout.write(JSON.stringify(report) + '\n');

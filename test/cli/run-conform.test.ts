@@ -82,6 +82,7 @@ describe('faultline conform', () => {
       ['twice', TEXT + TEXT.split('\n').slice(1).join('\n'), /twice\.jsonl:\d+: coordinator has two events with seq 1 .*a log concatenated twice\?/],
       ['empty', `${HEADER}\n`, /empty\.jsonl: no events/],
       ['array', `${HEADER}\n[1,2]`, /array\.jsonl:2: expected a JSON object/],
+      ['skew', `${HEADER.slice(0, -1)},"skew":-1}\n{"v":1,"kind":"start","node":"coordinator","seq":1,"t":0}`, /skew\.jsonl:1: the run header's "skew" must be a whole number of ticks from 0 to 1000/],
     ];
     const results = await Promise.all(cases.map(([name, text]) => faultline('conform', 'two-phase-commit', file(`${name}.jsonl`, text))));
     results.forEach((r, i) => {

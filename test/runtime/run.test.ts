@@ -98,7 +98,37 @@ describe('faultline run over the memory transport', () => {
     expect(conform(model, parseLog(edited, 'lww.jsonl')).failure?.reason).toMatch(/^not enabled: client's logged now 0 is before the model's \d+ \(the clock went back\)$/);
   });
 
+  it('skews the clocks (--skew): each clocked node reads real time plus its offset, and conform finds the offsets', async () => {
+    const log = path.join(dir, 'lease-skew.jsonl');
+    await run('protocols/lease-lock.ts', { seconds: 0.6, tickMs: 50, log, seed: 1, skew: 2, clockOffsets: { 'client-1': -2, 'client-2': 2 } });
+    const parsed = logOf(log);
+    expect(parsed.header?.skew).toBe(2);
+    const startNow = Object.fromEntries(parsed.events.filter((e) => e.kind === 'start').map((e) => [e.node, (e as { now?: number }).now]));
+    // service and storage have clock: false (the reference clock); the clients start at their offsets.
+    expect(startNow).toEqual({ service: 0, 'client-1': -2, 'client-2': 2, storage: 0 });
+    const model = await loadProtocol('protocols/lease-lock.ts', {});
+    const verdict = conform(model, parsed);
+    expect(verdict.failure).toBeUndefined();
+    expect(verdict.result).toBe('conforms');
+    // Without the header's skew the model's clocks are all true time: the clients' skewed nows cannot be matched.
+    const unskewed = readFileSync(log, 'utf8').replace(',"skew":2', '');
+    const refused = conform(model, parseLog(unskewed, 'lease-skew.jsonl'));
+    expect(refused.result).toBe('diverges');
+    expect(refused.failure?.event).toMatch(/^client-[12]#\d+ /);
+    expect(refused.failure?.reason).toMatch(/^not enabled: .*client-[12]'s logged now -?\d+ /);
+    // Offsets drawn from the seed stay within the skew, and the log conforms as well.
+    const drawn = path.join(dir, 'lease-drawn.jsonl');
+    await run('protocols/lease-lock.ts', { seconds: 0.4, tickMs: 50, log: drawn, seed: 3, skew: 3 });
+    const starts = logOf(drawn).events.filter((e) => e.kind === 'start' && e.node.startsWith('client'));
+    for (const e of starts) expect(Math.abs((e as { now?: number }).now!)).toBeLessThanOrEqual(3);
+    expect(conform(model, logOf(drawn)).result).toBe('conforms');
+  });
+
   it('refuses bad options with one line', async () => {
+    await expect(run(spec, { skew: 2 })).rejects.toThrow('run: TwoPhaseCommit(n=2) is untimed (no timers read the clock): skew means nothing here (drop --skew, or give the protocol a maxTime)');
+    await expect(run('protocols/lease-lock.ts', { skew: 1, clockOffsets: { 'client-1': 3 } })).rejects.toThrow('run: clock offset for client-1: 3 is outside the skew ±1');
+    await expect(run('protocols/lease-lock.ts', { clockOffsets: { service: 1 } })).rejects.toThrow('run: clock offset for service: its role has clock: false (it reads true time)');
+    await expect(run('protocols/lease-lock.ts', { skew: 1.5 })).rejects.toThrow('run: skew is a whole number of ticks, 0 or more, got 1.5');
     await expect(run(spec, { dropRate: 1.5 })).rejects.toThrow('run: dropRate is a probability in [0, 1), got 1.5');
     await expect(run(spec, { crashes: [{ node: 'nobody', at: 0 }] })).rejects.toThrow('--crash nobody@0: no node "nobody" (nodes: coordinator, participant-1, participant-2)');
     await expect(run(spec, { transport: 'udp' })).rejects.toThrow(/pass a spec file, not a model/);
