@@ -234,6 +234,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('-p, --param <key=value>', "a spec parameter (repeatable; default: the run's, from the log's header)", collect, [])
     .option('--partial', 'the log may miss events: search for unlogged model steps that explain the gaps')
     .option('--max-hidden <steps>', 'with --partial: unlogged steps tried before one logged event (default 3)', positiveInt('--max-hidden'))
+    .option('--max-backtracks <n>', 'times the merge may go back to try another order of the ready events (default 1000; 0: the logged times\' order only)', positiveInt('--max-backtracks'))
     .option('--history <file.jsonl>', "also write the log's client operations as a jsonl history for faultline history")
     .option('--json', 'print one JSON object on stdout')
     .action(async (spec: string, log: string, options) => setExitCode(await conform(spec, log, options)));

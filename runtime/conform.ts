@@ -14,6 +14,34 @@ export interface ConformOptions {
   maxHidden?: number;
   /** The most model states kept or searched at once (default 20,000). */
   maxWorlds?: number;
+  /**
+   * The most times the merge goes back to try another order of the events ready at a choice,
+   * after an order led to an event the model cannot match (default 1,000).
+   */
+  maxBacktracks?: number;
+}
+
+/** Choices kept open for backtracking at most (older ones are dropped, as a window over the log). */
+const MAX_OPEN_CHOICES = 10_000;
+
+/** The merge so far: each node's next step, the model states consistent with it, and counts. */
+interface Merge {
+  cursor: number[];
+  frontier: WorldState[];
+  /** Messages sent to a node the model has down: lost when sent, so a later drop of one is no step. */
+  lostAtSend: Set<string>;
+  matched: number;
+  steps: number;
+  searched: number;
+  unchecked: number;
+  /** The matched events, latest first. */
+  prefix: { event: string; before: Merge['prefix'] } | undefined;
+}
+
+/** One way to go on at a choice: take a ready step (after unlogged model steps, when `hidden`). */
+interface Move {
+  group: LogGroup;
+  hidden: boolean;
 }
 
 /** Why the first unmatched event fails. */
@@ -46,6 +74,8 @@ export interface ConformReport {
   failure?: ConformFailure;
   /** Reachable model states consistent with the whole log (or with the matched prefix). */
   worlds: number;
+  /** Times the merge went back to try another order of ready events (only when one order led nowhere). */
+  backtracks?: number;
   seconds: number;
 }
 
@@ -318,154 +348,195 @@ export function conform(protocol: ActorModel, log: ParsedLog, options: ConformOp
   const timedModel = model.environment.maxTime > 0;
   const maxHidden = options.maxHidden ?? 3;
   const cap = options.maxWorlds ?? 20_000;
+  const maxBacktracks = options.maxBacktracks ?? 1_000;
   const grouped = groupLog(model, log.events);
   const ids = model.topology.ids;
-  const report = (result: ConformReport['result'], extra: Partial<ConformReport>): ConformReport => ({
-    result,
-    protocol: model.name,
-    events: log.events.length,
-    matched,
-    steps,
-    searched,
-    unchecked,
-    prefix,
-    worlds: frontier.length,
-    seconds: (performance.now() - started) / 1000,
-    ...extra,
-  });
+  const nodeIndex = new Map(ids.map((id, i) => [id, i]));
+  // A step's place in its node's list: it is consumed once its node's cursor is past it.
+  const position = new Map<LogGroup, number>();
+  for (const list of grouped.byNode.values()) list.forEach((g, i) => position.set(g, i));
   const size = (g: LogGroup): number => 1 + g.effects.length;
-  const prefix: string[] = [];
-  let matched = 0;
-  let steps = 0;
-  let searched = 0;
-  let unchecked = 0;
-  const fail = (g: LogGroup, reason: string): ConformReport =>
-    report('diverges', { failure: { where: g.head.where, event: describeEvent(g.head), reason } });
+
+  const report = (m: Merge, result: ConformReport['result'], extra: Partial<ConformReport>): ConformReport => {
+    const prefix: string[] = [];
+    for (let p = m.prefix; p; p = p.before) prefix.push(p.event);
+    return {
+      result,
+      protocol: model.name,
+      events: log.events.length,
+      matched: m.matched,
+      steps: m.steps,
+      searched: m.searched,
+      unchecked: m.unchecked,
+      prefix: prefix.reverse(),
+      worlds: m.frontier.length,
+      seconds: (performance.now() - started) / 1000,
+      ...extra,
+    };
+  };
+  const failureAt = (g: LogGroup, reason: string): ConformFailure => ({ where: g.head.where, event: describeEvent(g.head), reason });
 
   // Initial worlds: the logged starts (a node's first group, when it is its start).
-  const cursor = new Map<NodeId, number>(ids.map((id) => [id, 0]));
+  const cursor = ids.map(() => 0);
   const starts: LogGroup[] = [];
   for (const id of ids) {
     const first = grouped.byNode.get(id)![0];
     if (first?.head.kind === 'start' && first.gapBefore === 0) {
       starts.push(first);
-      cursor.set(id, 1);
+      cursor[nodeIndex.get(id)!] = 1;
     }
   }
-  let frontier: WorldState[] = [];
+  let current: Merge = { cursor, frontier: [], lostAtSend: new Set(), matched: 0, steps: 0, searched: 0, unchecked: 0, prefix: undefined };
   const init = initial(model, starts);
-  if (init.worlds.length === 0) return fail(init.at!, init.why!);
-  frontier = init.worlds;
+  if (init.worlds.length === 0) return report(current, 'diverges', { failure: failureAt(init.at!, init.why!) });
+  current.frontier = init.worlds;
   for (const g of starts) {
-    matched += size(g);
-    prefix.push(describeEvent(g.head));
+    current.matched += size(g);
+    current.prefix = { event: describeEvent(g.head), before: current.prefix };
   }
-  const consumed = new Set<LogGroup>(starts);
-  // Messages sent to a node the model has down: lost when sent, so a later drop of one is no step.
-  const lostAtSend = new Set<string>();
 
+  const consumed = (m: Merge, g: LogGroup): boolean => position.get(g)! < m.cursor[nodeIndex.get(g.head.node)!];
+  const hiddenCache = new WeakMap<Merge, WorldState[][]>();
+  const hiddenOf = (m: Merge): WorldState[][] => {
+    let levels = hiddenCache.get(m);
+    if (!levels) hiddenCache.set(m, (levels = hiddenLevels(model, m.frontier, maxHidden, cap)));
+    return levels;
+  };
+
+  /** The merge after taking `g` (with a log-constrained search for unlogged steps first, when `hidden`), or why not. */
+  const take = (m: Merge, g: LogGroup, hidden: boolean): Merge | { why?: string; gap?: true } => {
+    const after = (frontier: WorldState[], counts: Partial<Pick<Merge, 'steps' | 'searched' | 'unchecked'>>, counted: boolean): Merge => {
+      const next: Merge = { ...m, cursor: [...m.cursor], frontier, steps: m.steps + (counts.steps ?? 0), searched: m.searched + (counts.searched ?? 0), unchecked: m.unchecked + (counts.unchecked ?? 0) };
+      next.cursor[nodeIndex.get(g.head.node)!]++;
+      for (const e of g.effects) {
+        if (e.kind === 'send' && frontier[0].down.includes(e.to)) {
+          if (next.lostAtSend === m.lostAtSend) next.lostAtSend = new Set(m.lostAtSend);
+          next.lostAtSend.add(e.mid);
+        }
+      }
+      if (counted) {
+        next.matched += size(g);
+        next.prefix = { event: describeEvent(g.head), before: m.prefix };
+      }
+      return next;
+    };
+    if (hidden) {
+      // Unlogged model steps before this event; every explanation up to the bound is kept (the shortest may not fit what follows).
+      const found = new Map<string, WorldState>();
+      let depth = 0;
+      hiddenOf(m).forEach((level, d) => {
+        for (const w of step(model, level, g).next) {
+          if (found.size === 0) depth = d + 1;
+          if (found.size < cap) found.set(keyOf(w), w);
+        }
+      });
+      return found.size > 0 ? after([...found.values()], { searched: 1, steps: depth + 1 }, true) : {};
+    }
+    if ((g.gapBefore > 0 || g.orphan) && !options.partial) return { gap: true };
+    // Partial log: an effect whose handler event is missing cannot be checked on its own.
+    if (g.orphan) return after(m.frontier, { unchecked: size(g) }, false);
+    if ((g.head.kind === 'drop' || g.head.kind === 'duplicate') && g.mid !== undefined && m.lostAtSend.has(g.mid)) {
+      // The network dropped (or copied) a message the model had already lost: sent to a crashed node.
+      return after(m.frontier, {}, true);
+    }
+    if (g.gapBefore > 0 && options.partial) {
+      // Events are missing right here: keep every explanation, with 0 up to gap (≤ maxHidden) unlogged steps.
+      const found = new Map<string, WorldState>();
+      let depth = -1;
+      [m.frontier, ...hiddenLevels(model, m.frontier, Math.min(g.gapBefore, maxHidden), cap)].forEach((level, d) => {
+        for (const w of step(model, level, g).next) {
+          if (depth < 0) depth = d;
+          if (found.size < cap) found.set(keyOf(w), w);
+        }
+      });
+      if (found.size > 0) return after([...found.values()], { searched: 1, steps: depth + 1 }, true);
+    }
+    let from = m.frontier;
+    if (timedModel && 'now' in g.head && typeof g.head.now === 'number') {
+      const advanced = advanceTo(model, from, g.head.node, g.head.now);
+      if (advanced.worlds.length === 0) return { why: advanced.why };
+      from = advanced.worlds;
+    }
+    const { next, why } = step(model, from, g);
+    return next.length > 0 ? after(next.length > cap ? next.slice(0, cap) : next, { steps: 1 }, true) : { why };
+  };
+
+  // Merges already known to lead nowhere (recorded once backtracking has begun): two orders of
+  // independent events often meet again.
+  let seen: Set<string> | undefined;
+  const mergeKey = (m: Merge): string | undefined => (m.frontier.length > 64 ? undefined : `${m.cursor.join(',')}|${m.frontier.map(keyOf).sort().join('|')}`);
+
+  /** The first of `moves` from `index` on that `m` can take: the merge after it and its index; or why none can. */
+  const firstMove = (m: Merge, moves: Move[], index: number): { next: Merge; index: number } | { failure: ConformFailure } => {
+    let firstWhy: string | undefined;
+    let gapped: LogGroup | undefined;
+    for (let i = index; i < moves.length; i++) {
+      const outcome = take(m, moves[i].group, moves[i].hidden);
+      if ('cursor' in outcome) {
+        const key = seen && mergeKey(outcome);
+        if (key !== undefined && seen!.has(key)) continue;
+        if (key !== undefined) seen!.add(key);
+        return { next: outcome, index: i };
+      }
+      if (outcome.gap) gapped ??= moves[i].group;
+      else firstWhy ??= outcome.why;
+    }
+    // Nothing matches: a gap in the sequence numbers, when there is one, is the first explanation.
+    if (gapped) return { failure: failureAt(gapped, missingEvents(gapped)) };
+    return { failure: failureAt(moves[0].group, firstWhy ?? 'not enabled') };
+  };
+
+  // Depth-first over merge orders: the logged times' order first, and on a dead end the other
+  // orders of the events that were ready at the latest choice, within `maxBacktracks`.
+  const choices: { at: Merge; moves: Move[]; next: number }[] = [];
+  let deepest: { at: Merge; failure: ConformFailure } | undefined;
+  let backtracks = 0;
   for (;;) {
     const ready: LogGroup[] = [];
     let remaining = false;
     for (const id of ids) {
-      const g = grouped.byNode.get(id)![cursor.get(id)!];
+      const g = grouped.byNode.get(id)![current.cursor[nodeIndex.get(id)!]];
       if (!g) continue;
       remaining = true;
       const sentBy = g.mid === undefined ? undefined : grouped.sender.get(g.mid);
-      if (sentBy === undefined || consumed.has(sentBy)) ready.push(g);
+      if (sentBy === undefined || consumed(current, sentBy)) ready.push(g);
     }
-    if (!remaining) break;
+    if (!remaining) return report(current, 'conforms', backtracks > 0 ? { backtracks } : {});
+    let failure: ConformFailure;
     if (ready.length === 0) {
-      const stuck = ids.map((id) => grouped.byNode.get(id)![cursor.get(id)!]).find((g) => g !== undefined)!;
-      return fail(stuck, `not enabled: it consumes message ${stuck.mid}, whose send is logged only after events that depend on this one (causality violated)`);
-    }
-    ready.sort((a, b) => a.head.t - b.head.t || a.nodeIndex - b.nodeIndex || a.head.seq - b.head.seq);
-    let taken: LogGroup | undefined;
-    let firstWhy: string | undefined;
-    let gapped: LogGroup | undefined;
-    for (const g of ready) {
-      if ((g.gapBefore > 0 || g.orphan) && !options.partial) {
-        gapped ??= g;
+      const stuck = ids.map((id) => grouped.byNode.get(id)![current.cursor[nodeIndex.get(id)!]]).find((g) => g !== undefined)!;
+      failure = failureAt(stuck, `not enabled: it consumes message ${stuck.mid}, whose send is logged only after events that depend on this one (causality violated)`);
+    } else {
+      ready.sort((a, b) => a.head.t - b.head.t || a.nodeIndex - b.nodeIndex || a.head.seq - b.head.seq);
+      const moves: Move[] = ready.map((group) => ({ group, hidden: false }));
+      if (options.partial) moves.push(...ready.map((group) => ({ group, hidden: true })));
+      const found = firstMove(current, moves, 0);
+      if ('next' in found) {
+        if (found.index + 1 < moves.length) choices.push({ at: current, moves, next: found.index + 1 });
+        // Each choice keeps its states alive: on a long log only the latest ones stay open.
+        if (choices.length > MAX_OPEN_CHOICES) choices.splice(0, MAX_OPEN_CHOICES / 2);
+        current = found.next;
         continue;
       }
-      if (g.orphan) {
-        // Partial log: an effect whose handler event is missing cannot be checked on its own.
-        taken = g;
-        unchecked += size(g);
-        break;
-      }
-      if ((g.head.kind === 'drop' || g.head.kind === 'duplicate') && g.mid !== undefined && lostAtSend.has(g.mid)) {
-        // The network dropped (or copied) a message the model had already lost: sent to a crashed node.
-        taken = g;
-        break;
-      }
-      if (g.gapBefore > 0 && options.partial) {
-        // Events are missing right here: keep every explanation, with 0 up to gap (≤ maxHidden) unlogged steps.
-        const found = new Map<string, WorldState>();
-        let depth = -1;
-        [frontier, ...hiddenLevels(model, frontier, Math.min(g.gapBefore, maxHidden), cap)].forEach((level, d) => {
-          for (const w of step(model, level, g).next) {
-            if (depth < 0) depth = d;
-            if (found.size < cap) found.set(keyOf(w), w);
-          }
-        });
-        if (found.size > 0) {
-          frontier = [...found.values()];
-          taken = g;
-          searched++;
-          steps += depth + 1;
-          break;
-        }
-      }
-      let from = frontier;
-      if (timedModel && 'now' in g.head && typeof g.head.now === 'number') {
-        const advanced = advanceTo(model, frontier, g.head.node, g.head.now);
-        if (advanced.worlds.length === 0) {
-          firstWhy ??= advanced.why;
-          continue;
-        }
-        from = advanced.worlds;
-      }
-      const { next, why } = step(model, from, g);
-      if (next.length > 0) {
-        frontier = next.length > cap ? next.slice(0, cap) : next;
-        taken = g;
-        steps++;
-        break;
-      }
-      firstWhy ??= why;
+      failure = found.failure;
     }
-    if (!taken && options.partial) {
-      // A log-constrained search: unlogged model steps before one of the ready events.
-      // Every explanation up to the bound is kept (the shortest may not fit what follows).
-      const levels = hiddenLevels(model, frontier, maxHidden, cap);
-      for (const g of ready) {
-        const found = new Map<string, WorldState>();
-        let depth = 0;
-        levels.forEach((level, d) => {
-          for (const w of step(model, level, g).next) {
-            if (found.size === 0) depth = d + 1;
-            if (found.size < cap) found.set(keyOf(w), w);
-          }
-        });
-        if (found.size > 0) {
-          frontier = [...found.values()];
-          taken = g;
-          searched++;
-          steps += depth + 1;
-          break;
-        }
+    // A dead end: the deepest one is what the report shows; try the latest untried order.
+    if (!deepest || current.matched > deepest.at.matched) deepest = { at: current, failure };
+    seen ??= new Set();
+    let resumed = false;
+    while (!resumed) {
+      const point = choices.pop();
+      if (!point) return report(deepest.at, 'diverges', { failure: deepest.failure, backtracks });
+      if (++backtracks > maxBacktracks) {
+        const f = deepest.failure;
+        return report(deepest.at, 'diverges', { failure: { ...f, reason: `${f.reason} (no other merge order found within ${maxBacktracks} backtracks)` }, backtracks: maxBacktracks });
+      }
+      const found = firstMove(point.at, point.moves, point.next);
+      if ('next' in found) {
+        if (found.index + 1 < point.moves.length) choices.push({ ...point, next: found.index + 1 });
+        current = found.next;
+        resumed = true;
       }
     }
-    // Nothing matches: a gap in the sequence numbers, when there is one, is the first explanation.
-    if (!taken && gapped) return fail(gapped, missingEvents(gapped));
-    if (!taken) return fail(ready[0], firstWhy ?? 'not enabled');
-    consumed.add(taken);
-    cursor.set(taken.head.node, cursor.get(taken.head.node)! + 1);
-    for (const e of taken.effects) if (e.kind === 'send' && frontier[0].down.includes(e.to)) lostAtSend.add(e.mid);
-    if (taken.orphan) continue;
-    matched += size(taken);
-    prefix.push(describeEvent(taken.head));
   }
-  return report('conforms', {});
 }

@@ -10,6 +10,8 @@ export interface ConformCommandOptions {
   param?: string[];
   partial?: boolean;
   maxHidden?: number;
+  /** Times the merge may go back to try another order of ready events. */
+  maxBacktracks?: number;
   json?: boolean;
   /** Also write the log's client operations here, as a `jsonl` history for `faultline history`. */
   history?: string;
@@ -59,7 +61,7 @@ export async function conform(spec: string, file: string, options: ConformComman
     const skipped = history.skipped > 0 ? `, ${history.skipped} skipped (inputs not shaped { f, value?, key? })` : '';
     process.stderr.write(terminalText(`faultline: wrote ${history.operations} client operations to ${options.history}${skipped}: check them with faultline history ${options.history} --model …`) + '\n');
   }
-  const report = conformLog(model, log, { partial: options.partial === true, ...(options.maxHidden !== undefined ? { maxHidden: options.maxHidden } : {}) });
+  const report = conformLog(model, log, { partial: options.partial === true, ...(options.maxHidden !== undefined ? { maxHidden: options.maxHidden } : {}), ...(options.maxBacktracks !== undefined ? { maxBacktracks: options.maxBacktracks } : {}) });
   if (options.json) {
     process.stdout.write(JSON.stringify({ ...report, params }) + '\n');
     return report.result === 'conforms' ? ExitCode.pass : ExitCode.violation;

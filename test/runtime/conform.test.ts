@@ -92,3 +92,37 @@ describe('conform on a real two-phase-commit log', () => {
     expect(extra.failure?.reason).toBe("state differs in field __proto__: logged 1, the model's state has no such field");
   });
 });
+
+describe('the merge order: logged times first, other orders when they lead nowhere', () => {
+  // A real log (faultline run lease-lock --transport udp --for 3 --skew 2 --seed 5 --tick-ms 50)
+  // whose times were then reversed (t ← 100000 - t): the times of separate processes mislead the
+  // merge, as unsynchronised machines' would. The sequence numbers, causality and each node's
+  // now() still fix a valid order.
+  const MISORDERED = path.join(ROOT, 'test/fixtures/runtime/lease-skew-misordered.jsonl');
+  let lease: ActorModel;
+  beforeAll(async () => {
+    lease = await loadProtocol('protocols/lease-lock.ts', {});
+  });
+
+  it('backtracks to another order of the ready events and conforms', () => {
+    const r = conform(lease, parseLog(readFileSync(MISORDERED, 'utf8'), 'misordered.jsonl'));
+    expect(r).toMatchObject({ result: 'conforms', events: 39, matched: 39, steps: 21, backtracks: 5 });
+  });
+
+  it('greedy alone (maxBacktracks 0) stops at the first dead end, and says it did not look further', () => {
+    const r = conform(lease, parseLog(readFileSync(MISORDERED, 'utf8'), 'misordered.jsonl'), { maxBacktracks: 0 });
+    expect(r).toMatchObject({ result: 'diverges', matched: 18 });
+    expect(r.failure).toEqual({
+      where: 'misordered.jsonl:27',
+      event: 'client-2#7 timer retry',
+      reason: "not enabled: client-2's logged now 1 is before the model's 20 (the clock went back) (no other merge order found within 0 backtracks)",
+    });
+  });
+
+  it('a real divergence stays one after every order was tried: the deepest dead end is reported', () => {
+    const edited = readFileSync(MISORDERED, 'utf8').replace('"state":{"holder":"client-1","expiresAt":5,"token":1}', '"state":{"holder":"client-2","expiresAt":5,"token":1}');
+    const r = conform(lease, parseLog(edited, 'edited.jsonl'));
+    expect(r.result).toBe('diverges');
+    expect(r.failure?.reason).toMatch(/^state differs in field holder: logged "client-2", model "client-1"/);
+  });
+});
