@@ -23,6 +23,7 @@ export function clockOffsets(model: ActorModel, options: Pick<ResolvedRunOptions
   for (const node of Object.keys(given)) {
     if (!model.topology.node.has(node)) throw new Error(`clock offset for ${node}: no such node (nodes: ${model.topology.ids.join(', ')})`);
     if (!clocked.includes(node)) throw new Error(`clock offset for ${node}: its role has clock: false (it reads true time)`);
+    if (Math.abs(given[node]) > 1000) throw new Error(`clock offset for ${node}: ${given[node]} ticks is more than the 1000 a log records`);
     if (options.skew > 0 && Math.abs(given[node]) > options.skew) throw new Error(`clock offset for ${node}: ${given[node]} is outside the skew ±${options.skew}`);
   }
   const random = seededRandom(options.seed + 104_729);

@@ -105,7 +105,7 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
   }
   if (resolved.seconds > 3600) throw new RangeError(`seconds: a run is bounded to an hour, got ${resolved.seconds}`);
   if (resolved.tickMs === 0) throw new RangeError('tickMs must be positive');
-  if (!(Number.isInteger(resolved.skew) && resolved.skew >= 0)) throw new RangeError(`skew is a whole number of ticks, 0 or more, got ${resolved.skew}`);
+  if (!(Number.isInteger(resolved.skew) && resolved.skew >= 0 && resolved.skew <= 1000)) throw new RangeError(`skew is a whole number of ticks from 0 to 1000, got ${resolved.skew}`);
   for (const [node, offset] of Object.entries(resolved.clockOffsets ?? {})) {
     if (!Number.isInteger(offset)) throw new RangeError(`clockOffsets.${node} is a whole number of ticks, got ${offset}`);
   }

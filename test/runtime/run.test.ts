@@ -128,7 +128,7 @@ describe('faultline run over the memory transport', () => {
     await expect(run(spec, { skew: 2 })).rejects.toThrow('run: TwoPhaseCommit(n=2) is untimed (no timers read the clock): skew means nothing here (drop --skew, or give the protocol a maxTime)');
     await expect(run('protocols/lease-lock.ts', { skew: 1, clockOffsets: { 'client-1': 3 } })).rejects.toThrow('run: clock offset for client-1: 3 is outside the skew ±1');
     await expect(run('protocols/lease-lock.ts', { clockOffsets: { service: 1 } })).rejects.toThrow('run: clock offset for service: its role has clock: false (it reads true time)');
-    await expect(run('protocols/lease-lock.ts', { skew: 1.5 })).rejects.toThrow('run: skew is a whole number of ticks, 0 or more, got 1.5');
+    await expect(run('protocols/lease-lock.ts', { skew: 1.5 })).rejects.toThrow('run: skew is a whole number of ticks from 0 to 1000, got 1.5');
     await expect(run(spec, { dropRate: 1.5 })).rejects.toThrow('run: dropRate is a probability in [0, 1), got 1.5');
     await expect(run(spec, { crashes: [{ node: 'nobody', at: 0 }] })).rejects.toThrow('--crash nobody@0: no node "nobody" (nodes: coordinator, participant-1, participant-2)');
     await expect(run(spec, { transport: 'udp' })).rejects.toThrow(/pass a spec file, not a model/);
