@@ -1,4 +1,5 @@
 import type { ConsensusView, LivenessProperty } from './actor/liveness.ts';
+import type { FaultKind } from './actor/faults.ts';
 
 /**
  * The kernel every spec compiles to (after Stateright's `Model`, TLA+'s Init/Next).
@@ -74,8 +75,8 @@ export function defineModel<S, A>(model: Model<S, A>): Model<S, A> {
   return model;
 }
 
-/** The kinds of injected fault a trace counts. */
-export type FaultKind = 'drops' | 'dups' | 'crashes' | 'recoveries' | 'partitions';
+/** The kinds of injected fault a trace counts (declared with the fault kinds, specs/actor/faults.ts). */
+export type { FaultKind };
 
 /** A model some of whose actions are injected faults (actor protocols are). */
 export interface InjectsFaults<A> {

@@ -1,22 +1,15 @@
+import { FAULT_DEFAULTS, FAULT_KINDS, type EnvironmentFlag, type FaultKnobs } from './faults.ts';
+
 /**
  * The environment a protocol runs in: data, not code. Every knob is also a CLI flag that
- * overrides the spec's default.
+ * overrides the spec's default. The fault knobs ({@link FaultKnobs}) are declared with their
+ * fault kinds in faults.ts.
  */
-export interface Environment {
+export interface Environment extends FaultKnobs {
   /** Per-link FIFO delivery (default: unordered). */
   fifo: boolean;
-  /** Messages the network may drop (`Infinity` = lossy without bound, `--loss`). */
-  maxDrops: number;
-  /** Messages the network may duplicate. */
-  maxDups: number;
-  /** Times the network may split the nodes in two (each split heals later). */
-  partitions: number;
   /** States with more messages in flight are checked but not expanded. */
   maxInFlight: number;
-  /** Nodes that may crash. */
-  crashes: number;
-  /** Crashed nodes may recover (persistent fields kept, the rest reset). */
-  recover: boolean;
   /** Global time runs 0..maxTime in ticks; 0 means the protocol is untimed (no clocks). */
   maxTime: number;
   /** Each node's clock is off by a fixed offset in [-skew, +skew], chosen at start. */
@@ -31,22 +24,44 @@ export interface Environment {
   promptTimers: boolean;
 }
 
+/**
+ * The order trace files list the knobs in (they are written in the order of
+ * {@link DEFAULT_ENVIRONMENT}'s keys): fixed, so that files stay byte-stable; knobs not
+ * named here follow in the order they are declared.
+ */
+const TRACE_ORDER = ['fifo', 'maxDrops', 'maxDups', 'partitions', 'maxInFlight', 'crashes', 'recover', 'maxTime', 'skew', 'drift', 'minDelay', 'maxDelay', 'promptTimers'];
+
+function inTraceOrder(env: Environment): Environment {
+  const known = TRACE_ORDER.filter((k) => k in env);
+  const keys = [...known, ...Object.keys(env).filter((k) => !known.includes(k))];
+  return Object.fromEntries(keys.map((k) => [k, env[k as keyof Environment]])) as unknown as Environment;
+}
+
 /** A reliable, unordered network and no faults. */
-export const DEFAULT_ENVIRONMENT: Environment = {
+export const DEFAULT_ENVIRONMENT: Environment = inTraceOrder({
   fifo: false,
-  maxDrops: 0,
-  maxDups: 0,
-  partitions: 0,
   maxInFlight: Infinity,
-  crashes: 0,
-  recover: false,
+  ...FAULT_DEFAULTS,
   maxTime: 0,
   skew: 0,
   drift: 0,
   minDelay: 0,
   maxDelay: Infinity,
   promptTimers: false,
-};
+});
+
+/** Every environment flag, in help order: the network's, the faults' (from faults.ts), the clocks'. */
+export const ENVIRONMENT_FLAGS: readonly EnvironmentFlag[] = [
+  { flag: '--fifo', help: 'deliver messages in order on each link', sets: { fifo: true } },
+  ...FAULT_KINDS.flatMap((f) => f.flags),
+  { flag: '--max-in-flight', help: 'do not expand states with more messages in flight', count: { knob: 'maxInFlight', value: '<n>' } },
+  { flag: '--max-time', help: 'global time runs 0..ticks (turns clocks on)', count: { knob: 'maxTime', value: '<ticks>' } },
+  { flag: '--skew', help: 'each local clock is off by up to this much', count: { knob: 'skew', value: '<ticks>' } },
+  { flag: '--drift', help: 'each tick may move a local clock by up to this much', count: { knob: 'drift', value: '<ticks>' } },
+  { flag: '--min-delay', help: 'messages spend at least this long in flight', count: { knob: 'minDelay', value: '<ticks>' } },
+  { flag: '--max-delay', help: 'messages are delivered or dropped within this long', count: { knob: 'maxDelay', value: '<ticks>' } },
+  { flag: '--prompt-timers', help: 'overdue timers fire before time advances', sets: { promptTimers: true } },
+];
 
 /** True when the environment has clocks. */
 export function timed(env: Environment): boolean {
@@ -75,13 +90,8 @@ function bound(n: number): string {
 
 /** One line for result headers: `unordered, drops ≤ 1, dups ≤ 0, crashes ≤ 1 (crash-recover), partitions ≤ 0`. */
 export function describeEnvironment(env: Environment): string {
-  const parts = [
-    env.fifo ? 'fifo links' : 'unordered network',
-    `drops ≤ ${bound(env.maxDrops)}`,
-    `dups ≤ ${bound(env.maxDups)}`,
-    `crashes ≤ ${bound(env.crashes)} (${env.recover ? 'crash-recover' : 'crash-stop'})`,
-    `partitions ≤ ${bound(env.partitions)}`,
-  ];
+  const parts = [env.fifo ? 'fifo links' : 'unordered network'];
+  for (const fault of FAULT_KINDS) if (fault.describe) parts.push(fault.describe(env));
   if (env.maxInFlight !== Infinity) parts.push(`in flight ≤ ${env.maxInFlight}`);
   if (timed(env)) {
     parts.push(`time 0..${env.maxTime}`, `skew ±${env.skew}`);

@@ -1,6 +1,6 @@
 export { protocol, isActorModel, describeMessage } from './protocol.ts';
 export type { ActorModel, ActorAction, DeclaredHandler } from './protocol.ts';
-export { DEFAULT_ENVIRONMENT, describeEnvironment, encodeEnvironment, decodeEnvironment } from './environment.ts';
+export { DEFAULT_ENVIRONMENT, ENVIRONMENT_FLAGS, describeEnvironment, encodeEnvironment, decodeEnvironment } from './environment.ts';
 export type { Environment } from './environment.ts';
 export { World } from './world.ts';
 export type { NodeIdOf, LocalOfNode } from './world.ts';
@@ -25,3 +25,5 @@ export type {
   NodeCounts,
 } from './types.ts';
 export { HandlerError } from './handler.ts';
+export { FAULT_KINDS, faultStep, noFaults } from './faults.ts';
+export type { FaultKindDefinition, FaultStep, FaultSubject, FaultAction, FaultKnobs, EnvironmentFlag } from './faults.ts';

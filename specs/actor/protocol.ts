@@ -7,7 +7,8 @@ import { freezePlain, shareUnchanged } from './plain-data.ts';
 import { topologyOf, type Topology } from './topology.ts';
 import type { Envelope, Message, NodeCounts, NodeId, ProtocolDefinition, RoleDefinition } from './types.ts';
 import { World } from './world.ts';
-import type { BudgetedFault, WorldState } from './world-state.ts';
+import type { WorldState } from './world-state.ts';
+import { compileFaults, FAULT_OF_STEP, faultStep, initialFaultCounts, type FaultAction } from './faults.ts';
 import { symmetryReduction } from './symmetry.ts';
 import { actorFairness, consensusView, eventually, leadsTo, mapLiveness, type ConsensusView, type LivenessProperty } from './liveness.ts';
 import { generalsView, type GeneralsView } from './generals.ts';
@@ -18,12 +19,10 @@ import { generalsView, type GeneralsView } from './generals.ts';
  * (a handler's `choose` makes one action per option), so `next` just returns it.
  */
 export type ActorAction =
-  | { kind: 'deliver' | 'drop' | 'duplicate'; envelope: Envelope; chosen: unknown[]; result: WorldState }
+  | { kind: 'deliver'; envelope: Envelope; chosen: unknown[]; result: WorldState }
   | { kind: 'timer'; node: NodeId; timer: string; chosen: unknown[]; result: WorldState }
-  | { kind: 'crash' | 'recover'; node: NodeId; chosen: unknown[]; result: WorldState }
-  | { kind: 'partition'; side: NodeId[]; rest: NodeId[]; chosen: unknown[]; result: WorldState }
-  | { kind: 'heal'; chosen: unknown[]; result: WorldState }
-  | { kind: 'tick'; t: number; drift: Record<NodeId, number>; chosen: unknown[]; result: WorldState };
+  | { kind: 'tick'; t: number; drift: Record<NodeId, number>; chosen: unknown[]; result: WorldState }
+  | FaultAction;
 
 /**
  * An actor protocol compiled to the kernel, plus what the CLI and traces need of it. `L`
@@ -90,38 +89,28 @@ export function describeMessage(msg: Message): string {
 function describeAction(a: ActorAction): string {
   const link = (e: Envelope): string => `${describeMessage(e.msg)} ${e.from}→${e.to}`;
   let label: string;
-  switch (a.kind) {
-    case 'deliver':
-      label = `deliver ${link(a.envelope)}`;
-      break;
-    case 'drop':
-      label = `drop ${link(a.envelope)}`;
-      break;
-    case 'duplicate':
-      label = `duplicate ${link(a.envelope)}`;
-      break;
-    case 'timer':
-      label = `timer ${a.timer} @${a.node}`;
-      break;
-    case 'crash':
-      label = `crash ${a.node}`;
-      break;
-    case 'recover':
-      label = `recover ${a.node}`;
-      break;
-    case 'partition':
-      label = `partition {${a.side.join(', ')}} | {${a.rest.join(', ')}}`;
-      break;
-    case 'heal':
-      label = 'heal';
-      break;
-    case 'tick': {
-      const drift = Object.entries(a.drift).map(([n, d]) => `${n} ${d > 0 ? '+' : ''}${d}`);
-      label = `tick → t=${a.t}${drift.length > 0 ? ` (drift ${drift.join(', ')})` : ''}`;
-      break;
-    }
-  }
+  if (a.kind === 'deliver') label = `deliver ${link(a.envelope)}`;
+  else if (a.kind === 'timer') label = `timer ${a.timer} @${a.node}`;
+  else if (a.kind === 'tick') {
+    const drift = Object.entries(a.drift).map(([n, d]) => `${n} ${d > 0 ? '+' : ''}${d}`);
+    label = `tick → t=${a.t}${drift.length > 0 ? ` (drift ${drift.join(', ')})` : ''}`;
+  } else label = describeFault(a);
   return a.chosen.length === 0 ? label : `${label} [chose ${a.chosen.map(formatValue).join(', ')}]`;
+}
+
+/** A fault step's label, from what it acts on: `drop <message> a→b`, `crash a`, `partition {a} | {b, c}`, `heal`. */
+function describeFault(a: FaultAction): string {
+  const x = a as Partial<{ envelope: Envelope; node: NodeId; side: NodeId[]; rest: NodeId[] }>;
+  switch (faultStep(a.kind)!.subject) {
+    case 'envelope':
+      return `${a.kind} ${describeMessage(x.envelope!.msg)} ${x.envelope!.from}→${x.envelope!.to}`;
+    case 'node':
+      return `${a.kind} ${x.node!}`;
+    case 'split':
+      return `${a.kind} {${x.side!.join(', ')}} | {${x.rest!.join(', ')}}`;
+    case 'none':
+      return a.kind;
+  }
 }
 
 /** `symmetric` must name roles: a typo would silently check without reduction. */
@@ -135,13 +124,7 @@ function validateSymmetric(symmetric: unknown, roles: readonly string[]): void {
   }
 }
 
-const FAULT_OF: Partial<Record<ActorAction['kind'], FaultKind>> = {
-  drop: 'drops',
-  duplicate: 'dups',
-  crash: 'crashes',
-  recover: 'recoveries',
-  partition: 'partitions',
-};
+const FAULT_OF: Readonly<Record<string, FaultKind | undefined>> = FAULT_OF_STEP;
 
 /**
  * Declares a protocol of nodes exchanging messages and compiles it to a {@link Model}
@@ -233,7 +216,6 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
   const symmetricRoles = [...new Set(def.symmetric ?? [])];
   const representative = symmetry ? symmetryReduction(topology, symmetricRoles, env.fifo) : undefined;
   const roleOf = (id: NodeId): RoleDefinition => def.roles[topology.node.get(id)!.role];
-  const first = topology.ids[0];
   const clocked = topology.ids.filter((id) => roleOf(id).clock !== false);
   const aging = agesMessages(env);
 
@@ -354,16 +336,15 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
   };
 
   // A fault kind is counted in the state only when its budget is finite and non-zero.
-  const budgets: [BudgetedFault, number][] = [
-    ['drops', env.maxDrops],
-    ['dups', env.maxDups],
-    ['crashes', env.crashes],
-    ['partitions', env.partitions],
-  ];
-  const initialFaults = Object.fromEntries(budgets.filter(([, max]) => max > 0 && max !== Infinity).map(([k]) => [k, 0]));
-  const budget = (used: number | undefined, max: number): boolean => (used ?? 0) < max;
-  const count = (faults: WorldState['faults'], kind: BudgetedFault, max: number): WorldState['faults'] =>
-    max === Infinity ? faults : { ...faults, [kind]: (faults[kind] ?? 0) + 1 };
+  const initialFaults = initialFaultCounts(env);
+  // The fault kinds the environment allows, compiled once: the others cost nothing per state.
+  const faults = compileFaults({
+    env,
+    topology,
+    role: roleOf,
+    initialLocal,
+    runRecover: (w, node) => run(w, node, handlerName(roleName(node), 'recover', 'onRecover'), roleOf(node).onRecover!),
+  });
 
   const model: ActorModel = {
     name: def.name,
@@ -440,58 +421,8 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
           out.push({ kind: 'tick', t: clock.t, drift, chosen: [], result: { ...w, clock, net } });
         }
       }
-      // Faults, in a fixed order: drops, duplicates, crashes, recoveries, partitions.
-      if (budget(w.faults.drops, env.maxDrops)) {
-        for (const i of distinctIndices(w.net)) {
-          const faults = count(w.faults, 'drops', env.maxDrops);
-          out.push({ kind: 'drop', envelope: w.net[i], chosen: [], result: { ...w, net: removeEnvelope(w.net, i), faults } });
-        }
-      }
-      if (budget(w.faults.dups, env.maxDups)) {
-        for (const i of distinctIndices(w.net)) {
-          const net = w.net.slice();
-          net.splice(i + 1, 0, w.net[i]);
-          const faults = count(w.faults, 'dups', env.maxDups);
-          out.push({ kind: 'duplicate', envelope: w.net[i], chosen: [], result: { ...w, net, faults } });
-        }
-      }
-      if (budget(w.faults.crashes, env.crashes)) {
-        for (const node of topology.ids) {
-          if (w.down.includes(node)) continue;
-          const { [node]: _, ...timers } = w.timers;
-          const result: WorldState = {
-            ...w,
-            timers,
-            down: topology.ids.filter((id) => id === node || w.down.includes(id)),
-            net: w.net.filter((e) => e.to !== node), // its inbox dies with it
-            faults: count(w.faults, 'crashes', env.crashes),
-          };
-          out.push({ kind: 'crash', node, chosen: [], result });
-        }
-      }
-      if (env.recover) {
-        for (const node of w.down) {
-          const role = roleOf(node);
-          const crashed = w.nodes[node] as Record<string, unknown>;
-          const fresh = initialLocal(node) as Record<string, unknown>;
-          for (const field of role.persistent ?? []) fresh[field] = crashed[field];
-          const up: WorldState = { ...w, nodes: { ...w.nodes, [node]: freezePlain(fresh) }, down: w.down.filter((id) => id !== node) };
-          const onRecover = role.onRecover;
-          if (!onRecover) out.push({ kind: 'recover', node, chosen: [], result: up });
-          else for (const o of run(up, node, handlerName(roleName(node), 'recover', 'onRecover'), onRecover)) out.push({ kind: 'recover', node, ...o });
-        }
-      }
-      if (w.split.length > 0) {
-        out.push({ kind: 'heal', chosen: [], result: { ...w, split: [] } });
-      } else if (budget(w.faults.partitions, env.partitions) && topology.ids.length > 1) {
-        const others = topology.ids.slice(1);
-        for (let mask = 0; mask < (1 << others.length) - 1; mask++) {
-          const side = [first, ...others.filter((_, j) => mask & (1 << j))];
-          const rest = topology.ids.filter((id) => !side.includes(id));
-          const faults = count(w.faults, 'partitions', env.partitions);
-          out.push({ kind: 'partition', side, rest, chosen: [], result: { ...w, split: side, faults } });
-        }
-      }
+      // Faults, in the order of FAULT_KINDS.
+      for (let k = 0; k < faults.length; k++) faults[k](w, out);
       return out;
     },
 

@@ -1,7 +1,5 @@
+import type { BudgetedFault } from './faults.ts';
 import type { Envelope, NodeId } from './types.ts';
-
-/** The faults whose budgets the world counts. */
-export type BudgetedFault = 'drops' | 'dups' | 'crashes' | 'partitions';
 
 /**
  * The global state an actor protocol compiles to: plain data, canonical by construction
