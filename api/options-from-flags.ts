@@ -1,29 +1,17 @@
-import type { Environment, Params } from '../specs/index.ts';
+import { ENVIRONMENT_FLAGS, type Environment, type Params } from '../specs/index.ts';
 import type { CheckOptions } from './check.ts';
 import { BadInputError } from './errors.ts';
 import { coerceParam } from './params.ts';
 
 /** Flags that take a whole number and the environment knob each sets. */
-const NUMBER_KNOBS: Record<string, keyof Environment> = {
-  '--max-drops': 'maxDrops',
-  '--max-dups': 'maxDups',
-  '--partitions': 'partitions',
-  '--max-in-flight': 'maxInFlight',
-  '--crashes': 'crashes',
-  '--max-time': 'maxTime',
-  '--skew': 'skew',
-  '--drift': 'drift',
-  '--min-delay': 'minDelay',
-  '--max-delay': 'maxDelay',
-};
+const NUMBER_KNOBS: Record<string, keyof Environment> = Object.fromEntries(
+  ENVIRONMENT_FLAGS.filter((f) => f.count).map((f) => [f.flag, f.count!.knob]),
+);
 
-/** Flags that stand alone and the environment knob each turns on. */
-const SWITCH_KNOBS: Record<string, Partial<Environment>> = {
-  '--fifo': { fifo: true },
-  '--loss': { maxDrops: Infinity },
-  '--recover': { recover: true },
-  '--prompt-timers': { promptTimers: true },
-};
+/** Flags that stand alone and the environment knobs each sets. */
+const SWITCH_KNOBS: Record<string, Partial<Environment>> = Object.fromEntries(
+  ENVIRONMENT_FLAGS.filter((f) => f.sets).map((f) => [f.flag, f.sets!]),
+);
 
 /** The check options that `flags` stand for (the `--param` and environment flags only). */
 export type FlagOptions = Pick<CheckOptions, 'params' | 'environment' | 'strategy' | 'maxDepth'>;

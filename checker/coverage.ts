@@ -12,7 +12,7 @@
  * rebuilt by replaying it; --minimize runs one search per fault budget): the report is the
  * largest run's. onStart handlers count the initial states they built.
  */
-import { describeAction, isActorModel, type ActorAction, type ActorModel, type FaultKind, type Model } from '../specs/index.ts';
+import { describeAction, FAULT_KINDS, faultStep, isActorModel, type ActorAction, type ActorModel, type Envelope, type FaultKind, type Model } from '../specs/index.ts';
 
 /** How often something happened. */
 export interface CoverageCount {
@@ -90,19 +90,9 @@ class Counter implements CoverageCount {
   }
 }
 
-const FAULT_KINDS: FaultKind[] = ['drops', 'dups', 'crashes', 'recoveries', 'partitions'];
-
 /** The fault kinds an actor model's environment allows. */
 function enabledFaults(m: ActorModel): FaultKind[] {
-  const env = m.environment;
-  const on: Record<FaultKind, boolean> = {
-    drops: env.maxDrops > 0,
-    dups: env.maxDups > 0,
-    crashes: env.crashes > 0,
-    recoveries: env.crashes > 0 && env.recover,
-    partitions: env.partitions > 0 && m.topology.ids.length > 1,
-  };
-  return FAULT_KINDS.filter((k) => on[k]);
+  return FAULT_KINDS.filter((f) => f.enabled(m.environment, m.topology.ids.length)).map((f) => f.name);
 }
 
 function actionKey(model: Model<unknown, unknown>, a: unknown): string {
@@ -168,20 +158,18 @@ export function withCoverage<S, A>(model: Model<S, A>, options: CoverageOptions 
         counter(`message:${roleOf(a.envelope.to)}:${a.envelope.msg.type}`).bump(epoch);
         counter(`delivered:${a.envelope.msg.type}`).bump(epoch);
         break;
-      case 'drop':
-        counter(`dropped:${a.envelope.msg.type}`).bump(epoch);
-        break;
-      case 'duplicate':
-        counter(`duplicated:${a.envelope.msg.type}`).bump(epoch);
-        break;
       case 'timer':
         counter(`timer:${roleOf(a.node)}:${a.timer}`).bump(epoch);
         break;
       case 'recover':
         if (recovers.has(roleOf(a.node))) counter(`recover:${roleOf(a.node)}:onRecover`).bump(epoch);
         break;
-      default:
-        counter(`event:${a.kind}`).bump(epoch);
+      default: {
+        // A fault step on a message counts per message type (`dropped:Vote`); any other, per kind.
+        const step = faultStep(a.kind);
+        if (step?.subject === 'envelope') counter(`${step.past}:${(a as { envelope: Envelope }).envelope.msg.type}`).bump(epoch);
+        else counter(`event:${a.kind}`).bump(epoch);
+      }
     }
     const fault = actor.faultKind(a);
     if (fault) counter(`fault:${fault}`).bump(epoch);

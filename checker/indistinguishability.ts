@@ -5,7 +5,7 @@
  * general (the one not receiving it) has the same local view in both and must act the same;
  * agreement then drags its peer along, run after run, until a run where they disagree.
  */
-import { canonicalJson, describeAction, describeMessage, type ActorAction, type ActorModel, type GeneralsView, type NodeId, type WorldState } from '../specs/index.ts';
+import { canonicalJson, describeAction, describeMessage, faultStep, type ActorAction, type ActorModel, type GeneralsView, type NodeId, type WorldState } from '../specs/index.ts';
 import { bfs } from './bfs.ts';
 import { SpecError, type SpecPhase } from './errors.ts';
 import type { Path } from './path.ts';
@@ -102,12 +102,11 @@ function eventOf(action: ActorAction, node: NodeId): string | undefined {
       return action.envelope.to === node ? `received ${describeMessage(action.envelope.msg)} from ${action.envelope.from}` : undefined;
     case 'timer':
       return action.node === node ? `timer ${action.timer}` : undefined;
-    case 'crash':
-      return action.node === node ? 'crashed' : undefined;
-    case 'recover':
-      return action.node === node ? 'recovered' : undefined;
-    default:
-      return undefined;
+    default: {
+      // A fault step at a node: `crashed`, `recovered`.
+      const step = faultStep(action.kind);
+      return step?.subject === 'node' && (action as { node: NodeId }).node === node ? step.past : undefined;
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { initialStates } from './initial-states.ts';
-import { injectsFaults, type Model } from '../specs/index.ts';
+import { FAULT_KINDS, injectsFaults, type Model } from '../specs/index.ts';
 import { SpecError } from './errors.ts';
 import { fingerprintInto, type Fingerprint } from './fingerprint.ts';
 import type { SearchOptions } from './options.ts';
@@ -124,7 +124,10 @@ function configurable<S, A>(model: Model<S, A>): model is Configurable<S, A> {
 /** Models whose actions may be injected faults (the actor DSL's are). */
 
 /** Budgets swarm may lower (to 0: the fault is off), each up to the configured maximum. */
-const BUDGETS = ['maxDrops', 'maxDups', 'crashes', 'partitions'] as const;
+const BUDGETS = FAULT_KINDS.filter((f) => f.swarm.as === 'budget').map((f) => f.swarm.knob);
+
+/** Knobs swarm may switch on and off, when the model allows them. */
+const SWITCHES = FAULT_KINDS.filter((f) => f.swarm.as === 'switch').map((f) => f.swarm.knob);
 
 /**
  * A fresh environment per walk, as in swarm verification: each fault kind is off half the
@@ -139,7 +142,7 @@ function environmentArb(max: Knobs): fc.Arbitrary<Knobs> | undefined {
     const on = m === Infinity ? fc.oneof(fc.integer({ min: 1, max: 3 }), fc.constant(Infinity)) : fc.integer({ min: 1, max: m });
     knobs[key] = fc.oneof({ withCrossShrink: true }, fc.constant(0), on);
   }
-  if (max.recover === true) knobs.recover = fc.boolean();
+  for (const key of SWITCHES) if (max[key] === true) knobs[key] = fc.boolean();
   return Object.keys(knobs).length === 0 ? undefined : fc.record(knobs);
 }
 

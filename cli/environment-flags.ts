@@ -1,37 +1,26 @@
-import type { Environment } from '../api/index.ts';
+import { ENVIRONMENT_FLAGS, type Environment } from '../api/index.ts';
 
-/** The environment flags as commander parses them. */
+/**
+ * The environment flags as commander parses them: each flag's value under its camel-cased
+ * name (`--max-drops` → `maxDrops`, `--loss` → `loss`); the flags are those of
+ * `ENVIRONMENT_FLAGS`.
+ */
 export interface EnvironmentOptions {
-  fifo?: boolean;
-  maxDrops?: number;
-  loss?: boolean;
-  maxDups?: number;
-  partitions?: number;
-  maxInFlight?: number;
-  crashes?: number;
-  recover?: boolean;
-  maxTime?: number;
-  skew?: number;
-  drift?: number;
-  minDelay?: number;
-  maxDelay?: number;
-  promptTimers?: boolean;
+  [option: string]: unknown;
 }
 
-/** The environment knobs the flags set (absent when not given). */
+/** The name commander keeps a flag's value under: `--max-drops` → `maxDrops`. */
+export function optionName(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The environment knobs the flags set (absent when not given), in flag order (`--loss` after `--max-drops`). */
 export function environmentOverrides(options: EnvironmentOptions): Partial<Environment> {
-  const env: Partial<Environment> = {};
-  if (options.fifo) env.fifo = true;
-  if (options.maxDrops !== undefined) env.maxDrops = options.maxDrops;
-  if (options.loss) env.maxDrops = Infinity;
-  if (options.maxDups !== undefined) env.maxDups = options.maxDups;
-  if (options.partitions !== undefined) env.partitions = options.partitions;
-  if (options.maxInFlight !== undefined) env.maxInFlight = options.maxInFlight;
-  if (options.crashes !== undefined) env.crashes = options.crashes;
-  if (options.recover) env.recover = true;
-  for (const knob of ['maxTime', 'skew', 'drift', 'minDelay', 'maxDelay'] as const) {
-    if (options[knob] !== undefined) env[knob] = options[knob];
+  const env: Record<string, unknown> = {};
+  for (const f of ENVIRONMENT_FLAGS) {
+    const value = options[optionName(f.flag)];
+    if (f.count && value !== undefined) env[f.count.knob] = value;
+    else if (f.sets && value) Object.assign(env, f.sets);
   }
-  if (options.promptTimers) env.promptTimers = true;
-  return env;
+  return env as Partial<Environment>;
 }

@@ -11,6 +11,7 @@ import { generals } from './commands/generals.ts';
 import { run } from './commands/run.ts';
 import { conform } from './commands/conform.ts';
 import { merge } from './commands/merge.ts';
+import { ENVIRONMENT_FLAGS } from '../api/index.ts';
 
 function positiveInt(flag: string) {
   return (raw: string): number => {
@@ -74,23 +75,13 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** The environment knobs of actor protocols (they override the spec's defaults). */
+/** The environment knobs of actor protocols (they override the spec's defaults): `ENVIRONMENT_FLAGS`. */
 function environmentFlags(command: Command): Command {
-  return command
-    .option('--fifo', 'deliver messages in order on each link')
-    .option('--max-drops <n>', 'messages the network may drop', positiveInt('--max-drops'))
-    .option('--loss', 'the network may drop any number of messages')
-    .option('--max-dups <n>', 'messages the network may duplicate', positiveInt('--max-dups'))
-    .option('--partitions <n>', 'times the network may split in two (and heal)', positiveInt('--partitions'))
-    .option('--max-in-flight <n>', 'do not expand states with more messages in flight', positiveInt('--max-in-flight'))
-    .option('--crashes <n>', 'nodes that may crash', positiveInt('--crashes'))
-    .option('--recover', 'crashed nodes may recover (persistent fields survive)')
-    .option('--max-time <ticks>', 'global time runs 0..ticks (turns clocks on)', positiveInt('--max-time'))
-    .option('--skew <ticks>', 'each local clock is off by up to this much', positiveInt('--skew'))
-    .option('--drift <ticks>', 'each tick may move a local clock by up to this much', positiveInt('--drift'))
-    .option('--min-delay <ticks>', 'messages spend at least this long in flight', positiveInt('--min-delay'))
-    .option('--max-delay <ticks>', 'messages are delivered or dropped within this long', positiveInt('--max-delay'))
-    .option('--prompt-timers', 'overdue timers fire before time advances');
+  for (const f of ENVIRONMENT_FLAGS) {
+    if (f.count) command.option(`${f.flag} ${f.count.value}`, f.help, positiveInt(f.flag));
+    else command.option(f.flag, f.help);
+  }
+  return command;
 }
 
 /**

@@ -4,7 +4,7 @@ import { describeAction, type Model } from '../specs/index.ts';
 import { stateLeaves } from './diff.ts';
 import { dotString } from './escape.ts';
 import { showValue } from './render-text.ts';
-import { changesOf, changeText, propertyText, statesOf, timelineOf } from './timeline.ts';
+import { changesOf, changeText, isFaultEvent, propertyText, statesOf, timelineOf } from './timeline.ts';
 import type { Trace } from './trace.ts';
 
 /** Lines of a node label before the rest is elided. */
@@ -46,9 +46,9 @@ export function renderDot(trace: Trace): string {
     const style = i === last ? `, color=${RED}, penwidth=2, style="rounded,filled", fillcolor="#ffebe9"` : i === 0 ? ', penwidth=2' : '';
     lines.push(`  s${i} [label=${dotString(label)}${style}];`);
   });
-  const faults = new Set(['drop', 'duplicate', 'crash', 'recover', 'partition']);
   trace.steps.forEach((step, i) => {
-    const fault = faults.has(timeline.events[i].kind) ? `, style=dashed, color=${RED}, fontcolor=${RED}` : '';
+    const e = timeline.events[i];
+    const fault = isFaultEvent(e) && e.fault.counted ? `, style=dashed, color=${RED}, fontcolor=${RED}` : '';
     lines.push(`  s${i} -> s${i + 1} [label=${dotString(`${i + 1}. ${step.label}`)}${fault}];`);
   });
   lines.push('}');

@@ -3,7 +3,7 @@
  * and JSON whose runs are replayable traces.
  */
 import { showValency, type ConsensusSpec, type FlpReport, type FlpRun } from '../checker/index.ts';
-import { describeAction, describeMessage, encodeEnvironment, isActorModel, type ActorAction, type Model } from '../specs/index.ts';
+import { describeAction, describeMessage, encodeEnvironment, faultStep, isActorModel, type ActorAction, type Model } from '../specs/index.ts';
 import { mdCode, mdText, mermaidIds, mermaidText } from './escape.ts';
 import { traceOfPath, type Trace } from './trace.ts';
 
@@ -175,7 +175,7 @@ function runMermaid(v: FlpView, run: Run, crash?: { node: string; mode: 'silent'
     const label = mermaidText(`${describeAction(v.model, a)} · ${tag}`);
     const chose = a.chosen.length > 0 ? ` [chose ${a.chosen.map(show).join(', ')}]` : '';
     if (a.kind === 'deliver') out(`${ids.get(a.envelope.from)}->>${ids.get(a.envelope.to)}: ${mermaidText(`${describeMessage(a.envelope.msg)}${chose} · ${tag}`)}`, indent);
-    else if (a.kind === 'drop') out(`${ids.get(a.envelope.from)}-x${ids.get(a.envelope.to)}: ${label}`, indent);
+    else if ('envelope' in a && faultStep(a.kind)?.draw === 'lost-arrow') out(`${ids.get(a.envelope.from)}-x${ids.get(a.envelope.to)}: ${label}`, indent);
     else if ('node' in a) out(`Note over ${ids.get(a.node)}: ${a.kind === 'crash' ? '✖ ' : ''}${label}`, indent);
     else out(`Note over ${ids.get(nodes[0])},${ids.get(nodes[nodes.length - 1])}: ${label}`, indent);
     if (crash?.mode === 'silent' && run.crashAt === i + 1) out(`Note over ${ids.get(crash.node)}: ✖ crashes: no more steps`, indent);

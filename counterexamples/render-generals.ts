@@ -3,7 +3,7 @@
  * Mermaid sequence diagram per run, and JSON whose runs are replayable traces.
  */
 import type { GeneralsReport, GeneralsRun, LocalEvent } from '../checker/index.ts';
-import { describeAction, describeMessage, encodeEnvironment, type ActorModel, type Params } from '../specs/index.ts';
+import { describeAction, describeMessage, encodeEnvironment, faultStep, type ActorModel, type Params } from '../specs/index.ts';
 import { mdCode, mdText, mermaidIds, mermaidText } from './escape.ts';
 import { traceOfPath } from './trace.ts';
 
@@ -150,7 +150,7 @@ function runMermaid(v: GeneralsRenderView, run: GeneralsRun): string[] {
   for (const node of nodes) out(`participant ${ids.get(node)} as ${mermaidText(node)}`);
   for (const a of run.path.actions) {
     if (a.kind === 'deliver') out(`${ids.get(a.envelope.from)}->>${ids.get(a.envelope.to)}: ${mermaidText(describeMessage(a.envelope.msg))}`);
-    else if (a.kind === 'drop') out(`${ids.get(a.envelope.from)}-x${ids.get(a.envelope.to)}: ${mermaidText(`${describeMessage(a.envelope.msg)} (lost)`)}`);
+    else if ('envelope' in a && faultStep(a.kind)?.draw === 'lost-arrow') out(`${ids.get(a.envelope.from)}-x${ids.get(a.envelope.to)}: ${mermaidText(`${describeMessage(a.envelope.msg)} (lost)`)}`);
     else if ('node' in a) out(`Note over ${ids.get(a.node)}: ${mermaidText(describeAction(v.model, a))}`);
     else out(`Note over ${ids.get(nodes[0])},${ids.get(nodes[nodes.length - 1])}: ${mermaidText(describeAction(v.model, a))}`);
   }

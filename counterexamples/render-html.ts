@@ -7,6 +7,10 @@ import {
   changeText,
   clockText,
   environmentText,
+  faultCaption,
+  faultNodes,
+  isFaultEvent,
+  isLostArrow,
   isWorldState,
   ofNode,
   paramsText,
@@ -33,30 +37,26 @@ const MAX_COL = 360;
 function eventText(e: TimelineEvent): string {
   const n = `${e.step}. `;
   const choice = e.chose === undefined ? '' : ` [chose ${e.chose}]`;
+  if (isFaultEvent(e)) return `${n}${faultCaption(e)}${choice}`;
   switch (e.kind) {
     case 'deliver':
       return `${n}${e.message}${choice}`;
-    case 'drop':
-      return `${n}${e.message} (lost)${choice}`;
-    case 'duplicate':
-      return `${n}duplicated: ${e.message}${choice}`;
     case 'timer': {
       const local = ofNode(e.clocks?.local, e.node);
       return `${n}timer ${e.timer}${local === undefined ? '' : ` (local clock ${valueText(local)})`}${choice}`;
     }
-    case 'crash':
-      return `${n}crash${choice}`;
-    case 'recover':
-      return `${n}recover${choice}`;
-    case 'partition':
-      return `${n}partition ${e.groups.map((g) => `{${g.join(', ')}}`).join(' | ')}${choice}`;
-    case 'heal':
-      return `${n}heal${choice}`;
     case 'tick':
       return `${n}tick → ${e.clocks ? clockText(e.clocks) : `t=${e.t}`}${e.drift === undefined ? '' : ` (drift ${e.drift})`}${choice}`;
-    case 'other':
+    default:
       return `${n}${e.label}`;
   }
+}
+
+/** The link of an event drawn as an arrow: a delivery, or a fault step drawn as a lost arrow. */
+function arrowOf(e: TimelineEvent): { from: string; to: string; lost: boolean; cls: string } | undefined {
+  if (e.kind === 'deliver') return { from: e.from, to: e.to, lost: false, cls: 'arrow delivered' };
+  if (isFaultEvent(e) && e.subject === 'envelope' && isLostArrow(e)) return { from: e.from, to: e.to, lost: true, cls: `arrow ${e.fault.past}` };
+  return undefined;
 }
 
 function num(x: number): string {
@@ -90,8 +90,9 @@ function diagram(trace: Trace, end: string | false = `✗ ${propertyText(trace)}
   let col = MIN_COL;
   for (const node of nodes) col = Math.max(col, node.length * CHAR + 24);
   for (const e of timeline.events) {
-    if (e.kind === 'deliver' || e.kind === 'drop') {
-      const span = Math.max(1, Math.abs(index(e.from) - index(e.to)));
+    const arrow = arrowOf(e);
+    if (arrow) {
+      const span = Math.max(1, Math.abs(index(arrow.from) - index(arrow.to)));
       col = Math.max(col, (eventText(e).length * CHAR + 24) / span);
     }
   }
@@ -154,35 +155,33 @@ function diagram(trace: Trace, end: string | false = `✗ ${propertyText(trace)}
     const r = e.step;
     const y = rowY(r) + ROW / 2 + 6;
     const text = eventText(e);
+    const arrow = arrowOf(e);
     let body: string;
-    if ((e.kind === 'deliver' || e.kind === 'drop') && e.from === e.to) {
+    if (arrow && arrow.from === arrow.to) {
       // A message to oneself: a loop to the right of the lifeline.
-      const x1 = x(e.from);
-      const cls = e.kind === 'deliver' ? 'arrow delivered' : 'arrow dropped';
+      const x1 = x(arrow.from);
       body =
-        `<g class="${cls}"><path d="M${num(x1)},${num(y - 8)} h28 v10 h-26" fill="none"${e.kind === 'deliver' ? ' marker-end="url(#head)"' : ''}/>` +
+        `<g class="${arrow.cls}"><path d="M${num(x1)},${num(y - 8)} h28 v10 h-26" fill="none"${arrow.lost ? '' : ' marker-end="url(#head)"'}/>` +
         `<text x="${num(x1 + 34)}" y="${num(y - 1)}">${esc(text)}</text></g>`;
-    } else if (e.kind === 'deliver') {
-      const x1 = x(e.from);
-      const x2 = x(e.to);
+    } else if (arrow && !arrow.lost) {
+      const x1 = x(arrow.from);
+      const x2 = x(arrow.to);
       body =
-        `<g class="arrow delivered" data-from="${esc(e.from)}" data-to="${esc(e.to)}"><line x1="${num(x1)}" y1="${num(y)}" x2="${num(x2 + (x2 > x1 ? -2 : 2))}" y2="${num(y)}" marker-end="url(#head)"/>` +
+        `<g class="${arrow.cls}" data-from="${esc(arrow.from)}" data-to="${esc(arrow.to)}"><line x1="${num(x1)}" y1="${num(y)}" x2="${num(x2 + (x2 > x1 ? -2 : 2))}" y2="${num(y)}" marker-end="url(#head)"/>` +
         `<text x="${num((x1 + x2) / 2)}" y="${num(y - 5)}" text-anchor="middle">${esc(text)}</text></g>`;
-    } else if (e.kind === 'drop') {
+    } else if (arrow) {
       // A lost arrow: it stops short of the receiver, ending in a cross.
-      const x1 = x(e.from);
-      const x2 = x(e.to);
+      const x1 = x(arrow.from);
+      const x2 = x(arrow.to);
       const xe = x1 + (x2 - x1) * 0.7;
       body =
-        `<g class="arrow dropped" data-from="${esc(e.from)}" data-to="${esc(e.to)}"><line x1="${num(x1)}" y1="${num(y)}" x2="${num(xe)}" y2="${num(y)}"/>` +
+        `<g class="${arrow.cls}" data-from="${esc(arrow.from)}" data-to="${esc(arrow.to)}"><line x1="${num(x1)}" y1="${num(y)}" x2="${num(xe)}" y2="${num(y)}"/>` +
         `<path class="cross" d="M${num(xe - 5)},${num(y - 5)} l10,10 m0,-10 l-10,10"/>` +
         `<text x="${num((x1 + x2) / 2)}" y="${num(y - 5)}" text-anchor="middle">${esc(text)}</text></g>`;
-    } else if (e.kind === 'duplicate') {
-      body = note('duplicate', r, [e.from, e.to], text);
-    } else if (e.kind === 'timer' || e.kind === 'crash' || e.kind === 'recover') {
+    } else if (e.kind === 'timer') {
       body = note(e.kind, r, [e.node], text);
     } else {
-      body = note(e.kind, r, everyone, text);
+      body = note(e.kind, r, (isFaultEvent(e) && faultNodes(e)) || everyone, text);
     }
     push(`<g class="step${r === trace.steps.length ? ' current' : ''}" data-step="${r}">${band(r)}${body}</g>`);
   }

@@ -1,6 +1,6 @@
 import { mermaidIds, mermaidText } from './escape.ts';
 import { valueText } from './render-text.ts';
-import { changesOf, changeText, clockText, ofNode, propertyText, timelineOf, type TimelineEvent } from './timeline.ts';
+import { changesOf, changeText, clockText, faultCaption, isFaultEvent, isLostArrow, ofNode, propertyText, timelineOf, type TimelineEvent } from './timeline.ts';
 import type { Trace } from './trace.ts';
 
 /** Lines of state changes a kernel-trace note shows before eliding the rest. */
@@ -14,9 +14,9 @@ function withChoice(text: string, e: TimelineEvent): string {
  * A trace as a Mermaid `sequenceDiagram` that renders on GitHub and GitLab as is.
  *
  * Actor traces: one participant per node in node order; each delivered message is an
- * arrow sender→receiver at the step it is delivered, each dropped one a lost arrow (`-x`);
- * duplicates, timers, crashes, recoveries, partitions, heals and clock ticks are notes (with
- * the local clocks when the trace is timed); a last note names the violated property.
+ * arrow sender→receiver at the step it is delivered; timers and clock ticks are notes (with
+ * the local clocks when the trace is timed); fault steps are drawn as their table entry
+ * (specs/actor/faults.ts) says: a lost arrow (`-x`, a drop) or a note over their subject; a last note names the violated property.
  * Kernel traces have no nodes: one `system` participant with a note per step (the action
  * and what it changed). Every spec-provided text goes through {@link mermaidText}; every
  * participant has a safe id and its node id as alias.
@@ -65,33 +65,25 @@ export function renderMermaid(trace: Trace): string {
       looping = true;
     }
     const n = `${e.step}. `;
+    if (isFaultEvent(e)) {
+      // A fault step, drawn as its table entry says: a lost arrow, or a note over its subject
+      // (a note over a link names the link: a note has no direction).
+      const caption = n + faultCaption(e);
+      if (e.subject === 'envelope' && isLostArrow(e)) out(`${id(e.from)}-x${id(e.to)}: ${mermaidText(withChoice(caption, e))}`);
+      else if (e.subject === 'envelope') note(over(e.from, e.to), withChoice(`${caption} ${e.from}→${e.to}`, e));
+      else if (e.subject === 'node') note(over(e.node), withChoice(caption, e));
+      else note(everyone, withChoice(caption, e));
+      continue;
+    }
     switch (e.kind) {
       case 'deliver':
         out(`${id(e.from)}->>${id(e.to)}: ${mermaidText(withChoice(n + e.message, e))}`);
-        break;
-      case 'drop':
-        out(`${id(e.from)}-x${id(e.to)}: ${mermaidText(withChoice(`${n}${e.message} (lost)`, e))}`);
-        break;
-      case 'duplicate':
-        note(over(e.from, e.to), withChoice(`${n}duplicated: ${e.message} ${e.from}→${e.to}`, e));
         break;
       case 'timer': {
         const local = ofNode(e.clocks?.local, e.node);
         note(over(e.node), withChoice(`${n}timer ${e.timer}${local === undefined ? '' : ` (local clock ${valueText(local)})`}`, e));
         break;
       }
-      case 'crash':
-        note(over(e.node), withChoice(`${n}crash`, e));
-        break;
-      case 'recover':
-        note(over(e.node), withChoice(`${n}recover`, e));
-        break;
-      case 'partition':
-        note(everyone, withChoice(`${n}partition ${e.groups.map((g) => `{${g.join(', ')}}`).join(' | ')}`, e));
-        break;
-      case 'heal':
-        note(everyone, withChoice(`${n}heal`, e));
-        break;
       case 'tick': {
         const when = e.clocks ? clockText(e.clocks) : `t=${e.t}`;
         note(everyone, withChoice(`${n}tick → ${when}${e.drift === undefined ? '' : ` (drift ${e.drift})`}`, e));

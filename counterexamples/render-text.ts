@@ -1,5 +1,6 @@
 import { jsonText, own, stateDiff, stateLeaves, type Change } from './diff.ts';
 import { escapeControl } from './escape.ts';
+import { FAULT_KINDS } from '../specs/index.ts';
 import type { FaultCounts, Trace, TraceStep } from './trace.ts';
 
 /** Levels of a value shown before the rest is written `…`. */
@@ -55,13 +56,7 @@ function clockLine(clocks: TraceStep['clocks']): string | undefined {
   return `⏱ t=${valueText(clocks.t)}${local.length > 0 ? '  ' + local.join(' ') : ''}`;
 }
 
-const FAULT_NAMES: [keyof FaultCounts, string, string][] = [
-  ['drops', 'drop', 'drops'],
-  ['dups', 'duplicate', 'duplicates'],
-  ['crashes', 'crash', 'crashes'],
-  ['recoveries', 'recovery', 'recoveries'],
-  ['partitions', 'partition', 'partitions'],
-];
+const FAULT_NAMES: [keyof FaultCounts, string, string][] = FAULT_KINDS.map((f) => [f.name, ...f.noun]);
 
 /** "1 drop, 1 crash", or "no faults". */
 export function describeFaults(f: FaultCounts): string {

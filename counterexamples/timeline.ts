@@ -1,15 +1,16 @@
 /**
  * A trace read as a timeline of nodes and events, for the diagram renderers: which nodes
  * an actor trace has (in node order) and what each step did — a delivery from one node
- * to another, a drop, a timer, a crash, a partition, a tick of the clock.
+ * to another, a timer, a tick of the clock, or a fault step (a drop, a crash, a partition…).
  *
  * Actor traces are recognised by the shape of their states (`nodes`, `net`, `down`); the
  * events are read from the action labels the actor DSL writes (`deliver Vote(…) a→b`,
- * `timer retry @client-1`, `partition {a, b} | {c}`, `tick → t=3 (drift …)`, each with an
- * optional `[chose …]` suffix), matching node ids against the trace's own nodes. Kernel
- * traces (any other state) have no nodes; every step is then an `other` event.
+ * `timer retry @client-1`, `tick → t=3 (drift …)`, and fault steps as their subject labels
+ * them, e.g. `crash a`, `partition {a, b} | {c}`, each with an optional `[chose …]` suffix),
+ * matching node ids against the trace's own nodes. Kernel traces (any other state) have no
+ * nodes; every step is then an `other` event.
  */
-import { decodeEnvironment, DEFAULT_ENVIRONMENT, describeEnvironment } from '../specs/index.ts';
+import { decodeEnvironment, DEFAULT_ENVIRONMENT, describeEnvironment, faultStep, type FaultAction, type FaultStep } from '../specs/index.ts';
 import { own, stateDiff, stateLeaves, type Change } from './diff.ts';
 import { showValue, valueText } from './render-text.ts';
 import type { Trace, TraceStep } from './trace.ts';
@@ -23,16 +24,53 @@ interface Common {
   chose?: string;
 }
 
+/** A fault step as a timeline reads it: its kind, its step's descriptor, and its subject's parts. */
+export type FaultEvent = { kind: FaultAction['kind']; fault: FaultStep } & (
+  | { subject: 'envelope'; from: string; to: string; message: string }
+  | { subject: 'node'; node: string }
+  | { subject: 'split'; groups: string[][] }
+  | { subject: 'none' }
+);
+
+/** One step of a timeline. */
 export type TimelineEvent = Common &
   (
-    | { kind: 'deliver' | 'drop' | 'duplicate'; from: string; to: string; message: string }
+    | { kind: 'deliver'; from: string; to: string; message: string }
     | { kind: 'timer'; node: string; timer: string }
-    | { kind: 'crash' | 'recover'; node: string }
-    | { kind: 'partition'; groups: string[][] }
-    | { kind: 'heal' }
     | { kind: 'tick'; t: number; drift?: string }
+    | FaultEvent
     | { kind: 'other' }
   );
+
+/** True for the events of fault steps. */
+export function isFaultEvent(e: TimelineEvent): e is Common & FaultEvent {
+  return 'fault' in e;
+}
+
+/**
+ * A fault step's caption, after its step number: `<message> (lost)` for a lost arrow; for a
+ * note, `<past>: <message>` over a link, its groups for a split, its kind otherwise.
+ */
+export function faultCaption(e: FaultEvent): string {
+  switch (e.subject) {
+    case 'envelope':
+      return e.fault.draw === 'lost-arrow' ? `${e.message} (lost)` : `${e.fault.past}: ${e.message}`;
+    case 'split':
+      return `${e.kind} ${e.groups.map((g) => `{${g.join(', ')}}`).join(' | ')}`;
+    default:
+      return e.kind;
+  }
+}
+
+/** True when a fault step is drawn as an arrow that stops short of its receiver. */
+export function isLostArrow(e: FaultEvent): boolean {
+  return e.subject === 'envelope' && e.fault.draw === 'lost-arrow';
+}
+
+/** The nodes a fault step's note spans: its link's ends, its node, or undefined for every node. */
+export function faultNodes(e: FaultEvent): string[] | undefined {
+  return e.subject === 'envelope' ? [e.from, e.to] : e.subject === 'node' ? [e.node] : undefined;
+}
 
 export interface Timeline {
   /** True for actor traces (states of nodes and a network). */
@@ -85,25 +123,45 @@ function parseLink(text: string, nodes: readonly string[]): { message: string; f
   return best;
 }
 
+/** A fault step's label read back by its subject (`drop <message> a→b`, `crash a`, `partition {a} | {b}`, `heal`). */
+function interpretFault(body: string, nodes: readonly string[]): FaultEvent | undefined {
+  const space = body.indexOf(' ');
+  const kind = space < 0 ? body : body.slice(0, space);
+  const step = faultStep(kind);
+  if (!step) return undefined;
+  const rest = space < 0 ? undefined : body.slice(space + 1);
+  const common = { kind: kind as FaultAction['kind'], fault: step };
+  switch (step.subject) {
+    case 'envelope': {
+      const parsed = rest ? parseLink(rest, nodes) : undefined;
+      return parsed && { ...common, subject: 'envelope', ...parsed };
+    }
+    case 'node':
+      return rest && nodes.includes(rest) ? { ...common, subject: 'node', node: rest } : undefined;
+    case 'split': {
+      const m = rest === undefined ? null : /^\{(.*)\} \| \{(.*)\}$/.exec(rest);
+      if (!m) return undefined;
+      const groups = [m[1], m[2]].map((g) => (g === '' ? [] : g.split(', ')));
+      return groups.every((g) => g.every((n) => nodes.includes(n))) ? { ...common, subject: 'split', groups } : undefined;
+    }
+    case 'none':
+      return rest === undefined ? { ...common, subject: 'none' } : undefined;
+  }
+}
+
 function interpret(label: string, nodes: readonly string[]): Omit<TimelineEvent, 'step' | 'label' | 'clocks'> {
   const known = (n: string): boolean => nodes.includes(n);
   const { body, chose } = splitChoice(label);
   const withChoice = <T extends object>(e: T): T & { chose?: string } => (chose === undefined ? e : { ...e, chose });
-  const link = /^(deliver|drop|duplicate) (.+)$/.exec(body);
+  const link = /^deliver (.+)$/.exec(body);
   if (link) {
-    const parsed = parseLink(link[2], nodes);
-    if (parsed) return withChoice({ kind: link[1] as 'deliver' | 'drop' | 'duplicate', ...parsed });
+    const parsed = parseLink(link[1], nodes);
+    if (parsed) return withChoice({ kind: 'deliver' as const, ...parsed });
   }
   const timer = /^timer (.+) @(.+)$/.exec(body);
   if (timer && known(timer[2])) return withChoice({ kind: 'timer' as const, node: timer[2], timer: timer[1] });
-  const node = /^(crash|recover) (.+)$/.exec(body);
-  if (node && known(node[2])) return withChoice({ kind: node[1] as 'crash' | 'recover', node: node[2] });
-  const partition = /^partition \{(.*)\} \| \{(.*)\}$/.exec(body);
-  if (partition) {
-    const groups = [partition[1], partition[2]].map((g) => (g === '' ? [] : g.split(', ')));
-    if (groups.every((g) => g.every(known))) return withChoice({ kind: 'partition' as const, groups });
-  }
-  if (body === 'heal') return withChoice({ kind: 'heal' as const });
+  const fault = interpretFault(body, nodes);
+  if (fault) return withChoice(fault);
   const tick = /^tick → t=(\d+)(?: \(drift (.*)\))?$/.exec(body);
   if (tick) return withChoice(tick[2] === undefined ? { kind: 'tick' as const, t: Number(tick[1]) } : { kind: 'tick' as const, t: Number(tick[1]), drift: tick[2] });
   return { kind: 'other' };

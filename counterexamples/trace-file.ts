@@ -3,6 +3,7 @@
  * you: `parseTrace` checks every field before anything reads it, and a file that is not a
  * trace is one line naming the field, what was expected and what was found.
  */
+import { FAULT_KINDS } from '../specs/index.ts';
 import type { FaultCounts, Trace, TraceStep } from './trace.ts';
 import { jsonText, own } from './diff.ts';
 import { escapeControl } from './escape.ts';
@@ -134,7 +135,7 @@ function clocksOf(parent: Fields): TraceStep['clocks'] | undefined {
   return { t: clocks.number('t'), local: flatMap(local, 'a number', isClock) };
 }
 
-const FAULTS: readonly (keyof FaultCounts)[] = ['drops', 'dups', 'crashes', 'recoveries', 'partitions'];
+const FAULTS: readonly (keyof FaultCounts)[] = FAULT_KINDS.map((f) => f.name);
 
 /**
  * Reads a trace file: a bare trace, or the output of `check --json` (its first violation's
@@ -214,7 +215,7 @@ function readTrace(text: string): Trace {
   const kind = property.string('kind');
   if (kind === '') fail(property.field('kind'), 'a property kind (invariant, terminal, liveness, error, …)', kind);
 
-  const faultFields = top.object('faults', 'an object { drops, dups, crashes, recoveries, partitions }');
+  const faultFields = top.object('faults', `an object { ${FAULTS.join(', ')} }`);
   const faults = {} as FaultCounts;
   for (const key of FAULTS) faults[key] = faultFields.index(key);
 

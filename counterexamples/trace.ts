@@ -1,14 +1,8 @@
-import { describeAction, injectsFaults, isActorModel, type Model, type Params, type WorldState } from '../specs/index.ts';
+import { describeAction, injectsFaults, isActorModel, noFaults, type FaultKind, type Model, type Params, type WorldState } from '../specs/index.ts';
 import type { Path, Violation } from '../checker/index.ts';
 
-/** Faults injected along a trace. */
-export interface FaultCounts {
-  drops: number;
-  dups: number;
-  crashes: number;
-  recoveries: number;
-  partitions: number;
-}
+/** Faults injected along a trace: one count per fault kind (`drops`, `dups`, `crashes`, `recoveries`, `partitions`). */
+export type FaultCounts = Record<FaultKind, number>;
 
 /** One step of a trace: the action taken and the state after it. */
 export interface TraceStep {
@@ -57,7 +51,7 @@ export interface TraceOrigin {
 }
 
 /** No faults: what a kernel model without a fault model reports. */
-export const NO_FAULTS: FaultCounts = { drops: 0, dups: 0, crashes: 0, recoveries: 0, partitions: 0 };
+export const NO_FAULTS: FaultCounts = noFaults();
 
 /** The labels of the fault actions along a path: what a violation needs. */
 export function faultLabels<S, A>(model: Model<S, A>, actions: readonly A[]): string[] {

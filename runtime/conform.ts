@@ -1,4 +1,4 @@
-import { canonicalJson, describeMessage, type ActorAction, type ActorModel, type Envelope, type NodeId, type WorldState } from '../specs/index.ts';
+import { canonicalJson, runtimeFaultKnobs, describeMessage, type ActorAction, type ActorModel, type Envelope, type NodeId, type WorldState } from '../specs/index.ts';
 import { describeEvent, groupLog, type LogGroup } from './log-groups.ts';
 import type { ParsedLog } from './parse-log.ts';
 
@@ -88,11 +88,7 @@ export function conformModel(model: ActorModel, lastNow = 0, skew = 0): ActorMod
   const timed = model.environment.maxTime > 0;
   return model.configure({
     environment: {
-      maxDrops: Infinity,
-      maxDups: Infinity,
-      crashes: Infinity,
-      recover: true,
-      partitions: 0,
+      ...runtimeFaultKnobs('conform'),
       maxInFlight: Infinity,
       // A timed protocol's clock must reach the last logged time (a real run outlasts a check's bound).
       ...(timed ? { maxTime: Math.max(model.environment.maxTime, lastNow + skew + 1), skew: Math.max(model.environment.skew, skew) } : {}),

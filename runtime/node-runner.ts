@@ -1,4 +1,4 @@
-import { canonicalJson, type ActorAction, type ActorModel, type Message, type NodeId, type WorldState } from '../specs/index.ts';
+import { canonicalJson, runtimeFaultKnobs, type ActorAction, type ActorModel, type Message, type NodeId, type WorldState } from '../specs/index.ts';
 import type { LogEvent } from './log-format.ts';
 
 /** A message on the wire: who sent it to whom, and its id (`node#seq` of its send line). */
@@ -45,7 +45,7 @@ function deepFreeze<T>(value: T): T {
 
 /** The model a runtime runs: the protocol with recovery on and no injected faults (the real network and host inject them). */
 export function runtimeModel(model: ActorModel): ActorModel {
-  return model.configure({ environment: { maxDrops: 0, maxDups: 0, crashes: 0, partitions: 0, recover: true, maxInFlight: Infinity }, symmetry: false });
+  return model.configure({ environment: { ...runtimeFaultKnobs('runner'), maxInFlight: Infinity }, symmetry: false });
 }
 
 /**

@@ -25,5 +25,5 @@ export type {
   NodeCounts,
 } from './types.ts';
 export { HandlerError } from './handler.ts';
-export { FAULT_KINDS, faultStep, noFaults } from './faults.ts';
+export { FAULT_KINDS, faultStep, noFaults, runtimeFaultKnobs } from './faults.ts';
 export type { FaultKindDefinition, FaultStep, FaultSubject, FaultAction, FaultKnobs, EnvironmentFlag } from './faults.ts';

@@ -4,6 +4,7 @@
  * and the consensus declaration `faultline flp` reads.
  */
 import { canonicalJson } from '../canonical.ts';
+import { faultStep } from './faults.ts';
 import type { ActorAction } from './protocol.ts';
 import type { Topology } from './topology.ts';
 import type { NodeId } from './types.ts';
@@ -52,14 +53,12 @@ export const actorFairness = {
         return `timer ${a.node} ${a.timer}`;
       case 'tick':
         return 'tick';
-      case 'heal':
-        return 'heal';
       default:
-        return undefined;
+        return faultStep(a.kind)?.fairness === 'fair' ? a.kind : undefined;
     }
   },
   fulfils(a: ActorAction): string | undefined {
-    return a.kind === 'drop' ? `deliver ${messageKey(a.envelope)}` : actorFairness.fair(a);
+    return 'envelope' in a && faultStep(a.kind)?.fairness === 'discharges-delivery' ? `deliver ${messageKey(a.envelope)}` : actorFairness.fair(a);
   },
   owner(a: ActorAction): string | undefined {
     return actingNode(a);
@@ -76,11 +75,9 @@ export function actingNode(a: ActorAction): NodeId | undefined {
     case 'deliver':
       return a.envelope.to;
     case 'timer':
-    case 'crash':
-    case 'recover':
       return a.node;
     default:
-      return undefined;
+      return faultStep(a.kind)?.subject === 'node' ? (a as { node: NodeId }).node : undefined;
   }
 }
 
