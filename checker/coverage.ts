@@ -30,12 +30,23 @@ export interface HandlerCoverage extends CoverageCount {
   label: string;
 }
 
+/**
+ * What became of the messages of one type: delivered, and one count per fault step that acts
+ * on a message, named by its past participle (`dropped`, `duplicated`: {@link MESSAGE_FATES}).
+ */
 export interface MessageCoverage {
   type: string;
   delivered: CoverageCount;
   dropped: CoverageCount;
   duplicated: CoverageCount;
+  [fate: string]: CoverageCount | string;
 }
+
+/** The columns of the message table: `delivered`, then the fault steps on messages in table order. */
+const MESSAGE_FATES: readonly string[] = [
+  'delivered',
+  ...FAULT_KINDS.flatMap((f) => f.steps.filter((s) => s.subject === 'envelope').map((s) => s.past)),
+];
 
 export interface FaultCoverage extends CoverageCount {
   kind: FaultKind;
@@ -246,15 +257,10 @@ export function withCoverage<S, A>(model: Model<S, A>, options: CoverageOptions 
     const types = new Set<string>(options.messageTypes ?? []);
     for (const h of declared) if (h.kind === 'message') types.add(h.name);
     for (const key of counters.keys()) {
-      const m = /^(delivered|dropped|duplicated):(.*)$/.exec(key);
-      if (m) types.add(m[2]);
+      const colon = key.indexOf(':');
+      if (colon > 0 && MESSAGE_FATES.includes(key.slice(0, colon))) types.add(key.slice(colon + 1));
     }
-    const messages: MessageCoverage[] = [...types].map((type) => ({
-      type,
-      delivered: get(`delivered:${type}`),
-      dropped: get(`dropped:${type}`),
-      duplicated: get(`duplicated:${type}`),
-    }));
+    const messages = [...types].map((type) => ({ type, ...Object.fromEntries(MESSAGE_FATES.map((fate) => [fate, get(`${fate}:${type}`)])) }) as MessageCoverage);
     neverReached.messages = messages.filter((m) => m.delivered.states === 0).map((m) => m.type);
 
     const faults: FaultCoverage[] = enabledFaults(actor).map((kind) => ({ kind, ...get(`fault:${kind}`) }));
@@ -294,8 +300,8 @@ export function renderCoverage(report: CoverageReport, stopped?: string): string
     out.push('  messages');
     out.push(
       ...table([
-        ['type', 'delivered', 'dropped', 'duplicated'],
-        ...report.messages.map((m) => [m.type, n(m.delivered.states), n(m.dropped.states), n(m.duplicated.states)]),
+        ['type', ...MESSAGE_FATES],
+        ...report.messages.map((m) => [m.type, ...MESSAGE_FATES.map((fate) => n((m[fate] as CoverageCount).states))]),
       ]),
     );
   }
