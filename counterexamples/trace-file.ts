@@ -136,6 +136,8 @@ function clocksOf(parent: Fields): TraceStep['clocks'] | undefined {
 }
 
 const FAULTS: readonly (keyof FaultCounts)[] = FAULT_KINDS.map((f) => f.name);
+/** The kinds a trace file may leave out (written before they existed): read as 0. */
+const OPTIONAL_FAULTS = new Set(FAULT_KINDS.filter((f) => f.optionalInTraceFiles).map((f) => f.name));
 
 /**
  * Reads a trace file: a bare trace, or the output of `check --json` (its first violation's
@@ -217,7 +219,7 @@ function readTrace(text: string): Trace {
 
   const faultFields = top.object('faults', `an object { ${FAULTS.join(', ')} }`);
   const faults = {} as FaultCounts;
-  for (const key of FAULTS) faults[key] = faultFields.index(key);
+  for (const key of FAULTS) faults[key] = OPTIONAL_FAULTS.has(key) && !faultFields.has(key) ? 0 : faultFields.index(key);
 
   const initialFields = top.object('initial', 'an object { index, state }');
   const initialClocks = clocksOf(initialFields);

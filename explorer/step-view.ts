@@ -14,7 +14,7 @@ export interface ActionView {
   /** Its index in `model.actions(state)`: append it to the path to take it. */
   index: number;
   label: string;
-  /** The actor DSL's action kind (`deliver`, `drop`, `duplicate`, `timer`, `crash`, `recover`, `partition`, `heal`, `tick`), or `fault` / `step` for a kernel model. */
+  /** The actor DSL's action kind (`deliver`, `timer`, `tick`, or a fault step's, e.g. `drop`, `crash`: specs/actor/faults.ts), or `fault` / `step` for a kernel model. */
   kind: string;
   group: ActionGroup;
   /** What the step would change, one line per change (at most {@link MAX_DIFF_LINES}); absent when it takes no step. */

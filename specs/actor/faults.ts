@@ -108,6 +108,11 @@ export type FaultEnumerator = (w: WorldState, out: { push(action: FaultAction): 
 export interface FaultKindDefinition {
   /** Its count's name in traces, `--json` and coverage (`drops`). */
   readonly name: FaultKind;
+  /**
+   * True for a kind added after trace files first had `faults`: a file without its count
+   * reads as 0 of it (the counts of the first kinds are required).
+   */
+  readonly optionalInTraceFiles?: boolean;
   /** Its noun, singular and plural, for "1 drop, 2 crashes". */
   readonly noun: readonly [one: string, many: string];
   /** The knob bounding how many a run may take: when finite and non-zero the world counts them. */
