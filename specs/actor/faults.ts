@@ -4,7 +4,7 @@
  * it, its steps (the actions it adds, how they are labelled, drawn and treated by fairness),
  * how its steps are enumerated and applied to a world, how swarm testing varies it, and
  * which knobs real runs use. Every other module reads this table; adding a fault kind means
- * adding an entry here (and its knob, action and count name to the types below).
+ * adding an entry here (and its knob, action and count name to the types in this file).
  *
  * Enumeration is compiled once per model (`compile`): a kind the environment turns off adds
  * no work per state.
