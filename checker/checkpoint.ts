@@ -43,6 +43,8 @@ export interface CheckpointProgress {
   seconds: number;
   /** Whether a bound already cut something (`max-depth`). */
   incomplete?: string;
+  /** Per reachability goal, the id of its witness (-1: not reached yet); absent without goals. */
+  reached?: number[];
 }
 
 /** A whole checkpoint. */
