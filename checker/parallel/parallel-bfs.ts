@@ -191,8 +191,6 @@ class ParallelRun<S, A> {
     } else {
       results = await this.round(() => ({ type: 'seed' }));
       steps = 0;
-      // Stop requests and the memory budget from here on: a stop in the seed leaves no consistent cut to save.
-      this.startPolling();
     }
     let seed = !saved;
     for (;;) {
@@ -201,7 +199,11 @@ class ParallelRun<S, A> {
       this.noteReached(results);
       const stopped = await this.stopped(results, incomplete, seed ? undefined : steps - 1);
       if (stopped) return stopped;
-      seed = false;
+      if (seed) {
+        // Stop requests and the memory budget from here on: a stop in the seed leaves no consistent cut to save.
+        seed = false;
+        this.startPolling();
+      }
       const sizes = results.map((r) => r.frontier);
       if (sizes.every((n) => n === 0)) return this.result([], incomplete);
       if (performance.now() >= this.checkpointAt) await this.checkpoint(steps - 1, incomplete, true);
@@ -407,7 +409,7 @@ class ParallelRun<S, A> {
    */
   private startPolling(): void {
     const stop = this.options.stop;
-    const timer = setInterval(() => {
+    const poll = () => {
       const reason = stop && Atomics.load(stop, 0) !== 0 ? StopReason.interrupted : memoryExhausted(this.options) ? StopReason.memory : StopReason.running;
       if (reason !== StopReason.running) Atomics.compareExchange(this.control, Control.stop, StopReason.running, reason);
       if (stop) {
@@ -415,8 +417,9 @@ class ParallelRun<S, A> {
         for (let w = 0; w < this.workers; w++) generated += this.stats[2 * w];
         publishCounts(stop, this.visited.size, generated, this.depth);
       }
-    }, 100);
-    this.timers.push(timer);
+    };
+    poll(); // a budget already exceeded stops the first level at once
+    this.timers.push(setInterval(poll, 100));
   }
 
   /**
