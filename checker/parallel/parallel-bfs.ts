@@ -276,13 +276,11 @@ class ParallelRun<S, A> {
       snapshots.map((s) => s.logged),
     );
     const ids: number[] = [];
-    const states: unknown[] = [];
+    const chunks: Uint8Array[] = [];
     const take = (part: 'current' | 'next') => {
       for (const s of snapshots) {
-        for (let i = 0; i < s[part].ids.length; i++) {
-          ids.push(flatId(s[part].ids[i]));
-          states.push(s[part].states[i]);
-        }
+        for (const id of s[part].ids) ids.push(flatId(id));
+        chunks.push(s[part].chunk);
       }
     };
     take('current');
@@ -301,7 +299,7 @@ class ParallelRun<S, A> {
         ...(this.goals.length > 0 ? { reached: this.witness.map((id) => (id < 0 ? -1 : flatId(id))) } : {}),
       },
       log,
-      frontier: { ids: Int32Array.from(ids), states },
+      frontier: { ids: Int32Array.from(ids), chunks },
     });
     const now = performance.now();
     this.checkpointAt = now + (options.everySeconds ?? DEFAULT_CHECKPOINT_SECONDS) * 1000;

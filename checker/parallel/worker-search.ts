@@ -19,6 +19,7 @@ import {
   type WorkerSetup,
 } from './protocol.ts';
 import { SharedStateLog } from './shared-state-log.ts';
+import { serializeStates } from '../checkpoint.ts';
 
 /** A SpecError and the global id of the state it was raised on. */
 class Located {
@@ -135,7 +136,14 @@ export class WorkerSearch<S, A> {
     if (keep) for (let i = 0; i < next.ids.length; i++) level.push(next.states[i], next.ids[i]);
     const current = this.leftover;
     this.leftover = { ids: [], states: [] };
-    return { type: 'snapshot', current, next, generated: this.cutGenerated >= 0 ? this.cutGenerated : this.x.generated, logged: this.log.size };
+    // Serialised here, in parallel with the other workers: the main thread only writes.
+    return {
+      type: 'snapshot',
+      current: { ids: current.ids, chunk: serializeStates(current.states) },
+      next: { ids: next.ids, chunk: serializeStates(next.states) },
+      generated: this.cutGenerated >= 0 ? this.cutGenerated : this.x.generated,
+      logged: this.log.size,
+    };
   }
 
   private level(body: () => void): LevelDone {
