@@ -56,6 +56,11 @@ const ENTRY = new URL(`./worker${import.meta.url.slice(import.meta.url.lastIndex
  *
  * Spec errors come back as the SpecError or NondeterminismError bfs() would throw, with the
  * path to the failing state when it replays.
+ *
+ * With `checkpoint`, checkpoints in bfs()'s format are written at consistent cuts (a level
+ * barrier, or every worker stopped by a bound or a stop request), and a checkpoint written by
+ * either search, on any number of threads, is resumed; `stop` and the memory budget stop the
+ * workers as they stop bfs().
  */
 export async function parallelBfs<S, A>(model: Model<S, A>, recipe: ModelRecipe, options: ParallelSearchOptions = {}): Promise<CheckResult<S, A>> {
   const workers = options.workers ?? availableParallelism();
