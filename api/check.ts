@@ -65,11 +65,11 @@ export interface CheckOptions {
   shard?: Shard | string;
   /** Sharded exhaustive search: split at this depth instead of the first depth with enough states. */
   splitDepth?: number;
-  /** BFS on one thread: write a checkpoint into this folder every `checkpointEvery` seconds and when stopped. */
+  /** BFS (one thread or `workers`): write a checkpoint into this folder every `checkpointEvery` seconds (at the next level's end, with workers) and when stopped. */
   checkpoint?: string;
   /** Seconds between checkpoints (default 300). */
   checkpointEvery?: number;
-  /** Continue from the checkpoint in this folder (written by the same check); checkpoints go on into it unless `checkpoint` names another folder. */
+  /** Continue from the checkpoint in this folder (written by the same check, on any number of threads); checkpoints go on into it unless `checkpoint` names another folder. */
   resume?: string;
 }
 
@@ -203,8 +203,7 @@ async function checkNow(spec: AnyModel | string, options: CheckOptions): Promise
   if (options.stop) builder.stopOn(options.stop);
 
   const warnings: string[] = [];
-  const threads = shard || resumed !== undefined ? 1 : workersOf(options, strategy, model, warnings);
-  if (resumed !== undefined && options.workers !== undefined && options.workers !== 1) warnings.push('workers: a checkpointed search runs on one thread');
+  const threads = shard ? 1 : workersOf(options, strategy, model, warnings);
   if (shard && options.workers !== undefined && options.workers !== 1) warnings.push('workers: a shard runs on one thread (run more shards instead)');
   const recipe = threads > 1 ? (typeof spec === 'string' ? specRecipe(resolveSpecFile(spec), params, environment) : recipeOf(model)) : undefined;
   if (threads > 1 && !recipe) warnings.push('workers: a model built in code cannot be rebuilt in worker threads; it ran on one thread (check a spec file, or a model from loadModel(), to use workers)');

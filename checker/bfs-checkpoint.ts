@@ -52,6 +52,7 @@ export class BfsCheckpointer<S, A> {
     x.depth = saved.progress.depth;
     x.secondsBefore = saved.progress.seconds;
     if (saved.progress.incomplete === 'max-depth') x.incomplete = 'max-depth';
+    x.restoreReached(saved.progress.reached ?? []);
     const { ids, states } = saved.frontier;
     for (let i = 0; i < ids.length; i++) frontier.push(states[i], ids[i]);
     return { steps: saved.progress.steps, levelLeft: saved.progress.levelLeft ?? ids.length };
@@ -91,6 +92,7 @@ export class BfsCheckpointer<S, A> {
         levelLeft: position.levelLeft + (options.head ? 1 : 0),
         seconds: x.elapsedSeconds(),
         ...(x.incomplete === 'max-depth' ? { incomplete: 'max-depth' } : {}),
+        ...(x.goals.length > 0 ? { reached: x.reachedIds.slice() } : {}),
       },
       log: x.log.columns(),
       frontier: { ids: Int32Array.from(ids), states },

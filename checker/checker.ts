@@ -59,7 +59,7 @@ export class CheckerBuilder<S, A> {
     return this;
   }
 
-  /** BFS on one thread: write checkpoints into `options.dir` (and resume from `options.resume`). */
+  /** BFS (bfs() and parallelBfs()): write checkpoints into `options.dir` (and resume from `options.resume`). */
   checkpoint(options: CheckpointOptions): this {
     this.options.checkpoint = options;
     return this;

@@ -43,6 +43,8 @@ export interface CheckpointProgress {
   seconds: number;
   /** Whether a bound already cut something (`max-depth`). */
   incomplete?: string;
+  /** Per reachability goal, the id of its witness (-1: not reached yet); absent without goals. */
+  reached?: number[];
 }
 
 /** A whole checkpoint. */
@@ -55,6 +57,21 @@ export interface Checkpoint<S> {
   frontier: { ids: Int32Array; states: S[] };
 }
 
+/**
+ * A checkpoint to write: its states either as they are, or already serialised in chunks by
+ * {@link serializeStates} (worker threads serialise their own states, in parallel), in the
+ * order of `ids`.
+ */
+export type CheckpointToWrite<S> = Omit<Checkpoint<S>, 'frontier'> & { frontier: Checkpoint<S>['frontier'] | { ids: Int32Array; chunks: Uint8Array[] } };
+
+/** States serialised as a checkpoint holds them: one chunk. */
+export function serializeStates(states: readonly unknown[]): Uint8Array {
+  return serialize(states);
+}
+
+/** States per chunk when the writer serialises them itself (bounds the memory a write takes). */
+const CHUNK = 1 << 16;
+
 /** A checkpoint that cannot be used: damaged, of another format, or of another check. */
 export class CheckpointError extends Error {
   constructor(message: string) {
@@ -63,7 +80,9 @@ export class CheckpointError extends Error {
   }
 }
 
-const MAGIC = 'faultline-checkpoint 1\n';
+// Format 2 holds the states in chunks; format 1 (one chunk, without a count) is still read.
+const MAGIC = 'faultline-checkpoint 2\n';
+const MAGIC_1 = 'faultline-checkpoint 1\n';
 const FILE = 'checkpoint.bin';
 
 /** The checkpoint file inside a checkpoint folder. */
@@ -72,12 +91,15 @@ export function checkpointFile(dir: string): string {
 }
 
 /** Writes a checkpoint into `dir` atomically; returns the bytes written. */
-export function writeCheckpoint<S>(dir: string, checkpoint: Checkpoint<S>): number {
+export function writeCheckpoint<S>(dir: string, checkpoint: CheckpointToWrite<S>): number {
   mkdirSync(dir, { recursive: true });
   const header = Buffer.from(JSON.stringify({ identity: checkpoint.identity, progress: checkpoint.progress, states: checkpoint.log.hi.length, frontier: checkpoint.frontier.ids.length }));
   const { hi, lo, parent, action } = checkpoint.log;
-  const states = serialize(checkpoint.frontier.states);
-  const parts = [
+  const { frontier } = checkpoint;
+  const chunks: Uint8Array[] = [];
+  if ('chunks' in frontier) chunks.push(...frontier.chunks);
+  else for (let i = 0; i < frontier.states.length || i === 0; i += CHUNK) chunks.push(serializeStates(frontier.states.slice(i, i + CHUNK)));
+  const parts: Uint8Array[] = [
     Buffer.from(MAGIC),
     u32(header.length),
     header,
@@ -86,12 +108,12 @@ export function writeCheckpoint<S>(dir: string, checkpoint: Checkpoint<S>): numb
     bytesOf(parent),
     bytesOf(action),
     bytesOf(checkpoint.frontier.ids),
-    u32(states.length),
-    states,
+    u32(chunks.length),
+    ...chunks.flatMap((c) => [u32(c.length), c]),
   ];
   const digest = createHash('sha256');
   for (const p of parts) digest.update(p);
-  parts.push(digest.digest());
+  parts.push(new Uint8Array(digest.digest()));
 
   const target = checkpointFile(dir);
   const temporary = path.join(dir, `${FILE}.${process.pid}.tmp`);
@@ -118,7 +140,8 @@ export function readCheckpoint<S>(dir: string): Checkpoint<S> {
   if (!existsSync(file)) throw new CheckpointError(`${dir}: no checkpoint here (${FILE} is missing); run with --checkpoint ${dir} first`);
   const data = readFileSync(file);
   const damaged = (why: string) => new CheckpointError(`${file}: damaged checkpoint (${why}); delete it and start again, or resume from a copy`);
-  if (data.length < MAGIC.length + 4 + 32 || data.subarray(0, MAGIC.length).toString() !== MAGIC) throw new CheckpointError(`${file}: not a faultline checkpoint (or one of another format)`);
+  const magic = data.subarray(0, MAGIC.length).toString();
+  if (data.length < MAGIC.length + 4 + 32 || (magic !== MAGIC && magic !== MAGIC_1)) throw new CheckpointError(`${file}: not a faultline checkpoint (or one of another format)`);
   const body = data.subarray(0, data.length - 32);
   if (!createHash('sha256').update(body).digest().equals(data.subarray(data.length - 32))) throw damaged('its checksum does not match');
   let at = MAGIC.length;
@@ -145,12 +168,20 @@ export function readCheckpoint<S>(dir: string): Checkpoint<S> {
   const parent = new Int32Array(take(4 * n));
   const action = new Uint32Array(take(4 * n));
   const ids = new Int32Array(take(4 * header.frontier));
-  const statesLength = new DataView(take(4)).getUint32(0, true);
-  let states: S[];
-  try {
-    states = deserialize(new Uint8Array(take(statesLength))) as S[];
-  } catch {
-    throw damaged('its states do not decode');
+  const chunks = magic === MAGIC_1 ? 1 : new DataView(take(4)).getUint32(0, true);
+  const states: S[] = [];
+  for (let c = 0; c < chunks; c++) {
+    const length = new DataView(take(4)).getUint32(0, true);
+    if (at + length > body.length) throw damaged('it is shorter than its header says');
+    let chunk: S[];
+    try {
+      chunk = deserialize(data.subarray(at, at + length)) as S[];
+    } catch {
+      throw damaged('its states do not decode');
+    }
+    at += length;
+    if (!Array.isArray(chunk)) throw damaged('its states do not decode');
+    for (const state of chunk) states.push(state);
   }
   if (at !== body.length || states.length !== ids.length) throw damaged('its parts do not add up');
   return { identity: header.identity, progress: header.progress, log: { hi, lo, parent, action }, frontier: { ids, states } };
@@ -180,7 +211,7 @@ function u32(n: number): Buffer {
   return b;
 }
 
-function bytesOf(a: Uint32Array | Int32Array): Buffer {
+function bytesOf(a: Uint32Array | Int32Array): Uint8Array {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 

@@ -208,6 +208,15 @@ export class Expansion<S, A> {
     }
   }
 
+  /** Goals reached before a checkpoint: each one's witness id (-1: not reached yet). */
+  restoreReached(ids: readonly number[]): void {
+    for (let g = 0; g < this.goals.length && g < ids.length; g++) {
+      if (ids[g] < 0 || this.reachedIds[g] >= 0) continue;
+      this.reachedIds[g] = ids[g];
+      this.unreached--;
+    }
+  }
+
   /** The goals reached (with their witnesses' paths, rebuilt by `pathTo`) and not reached; nothing when the model has no goals. */
   goalsReport(pathTo: (id: number) => Path<S, A>): Pick<CheckResult<S, A>, 'reached' | 'unreached'> {
     return goalsOf(this.goals.map(([name]) => name), this.reachedIds, pathTo);

@@ -8,11 +8,11 @@ export interface Progress {
   seconds: number;
 }
 
-/** Checkpointing a breadth-first search (one thread): where, how often, and what to resume from. */
+/** Checkpointing a breadth-first search (one thread or workers): where, how often, and what to resume from. */
 export interface CheckpointOptions {
   /** The folder the checkpoint is written to (`checkpoint.bin`). */
   dir: string;
-  /** Seconds between checkpoints, taken between states (default 300). A stop request always writes one. */
+  /** Seconds between checkpoints (default 300): taken between states on one thread, at the next level barrier with workers. A stop request always writes one. */
   everySeconds?: number;
   /** What is being checked, written into the checkpoint's header. */
   identity: import('./checkpoint.ts').CheckpointIdentity;
@@ -49,6 +49,6 @@ export interface SearchOptions {
   heapLimitRatio?: number;
   /** Stop (`incomplete`, `memory`) once the process's resident memory passes this many bytes (default: 85% of the machine's or cgroup's memory). */
   maxMemory?: number;
-  /** BFS on one thread: write checkpoints (and resume from one). */
+  /** BFS (one thread or workers): write checkpoints (and resume from one). */
   checkpoint?: CheckpointOptions;
 }

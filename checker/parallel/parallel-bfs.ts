@@ -10,6 +10,8 @@ import { GrowthCoordinator, SharedVisitedSet } from '../shared-visited-set.ts';
 import { planTransfers } from './balance.ts';
 import { startThread } from './start-thread.ts';
 import { initialStates } from '../initial-states.ts';
+import { writeCheckpoint, type Checkpoint } from '../checkpoint.ts';
+import { memoryExhausted, publishCounts } from '../exploration.ts';
 import {
   Control,
   controlWords,
@@ -19,11 +21,12 @@ import {
   type LevelDone,
   type Report,
   type SerializedError,
+  type Snapshot,
   type WorkerSetup,
 } from './protocol.ts';
 import { probeModel, type ModelProbe } from './model-probe.ts';
 import type { ModelRecipe } from './recipe.ts';
-import { SharedStateLogs } from './shared-state-log.ts';
+import { dealLog, flattenLogs, SharedStateLogs } from './shared-state-log.ts';
 
 /** Options of {@link parallelBfs}. */
 export interface ParallelSearchOptions extends SearchOptions {
@@ -53,6 +56,11 @@ const ENTRY = new URL(`./worker${import.meta.url.slice(import.meta.url.lastIndex
  *
  * Spec errors come back as the SpecError or NondeterminismError bfs() would throw, with the
  * path to the failing state when it replays.
+ *
+ * With `checkpoint`, checkpoints in bfs()'s format are written at consistent cuts (a level
+ * barrier, or every worker stopped by a bound or a stop request), and a checkpoint written by
+ * either search, on any number of threads, is resumed; `stop` and the memory budget stop the
+ * workers as they stop bfs().
  */
 export async function parallelBfs<S, A>(model: Model<S, A>, recipe: ModelRecipe, options: ParallelSearchOptions = {}): Promise<CheckResult<S, A>> {
   const workers = options.workers ?? availableParallelism();
@@ -95,6 +103,11 @@ class ParallelRun<S, A> {
   private readonly witness: number[];
   private readonly witnessLevel: number[];
   private level = 0;
+  /** Resumed from a checkpoint: its generated count and search seconds. */
+  private generatedBefore = 0;
+  private secondsBefore = 0;
+  /** When the next periodic checkpoint is due (at the first level barrier after it). */
+  private checkpointAt = Infinity;
 
   constructor(
     private readonly model: Model<S, A>,
@@ -106,7 +119,13 @@ class ParallelRun<S, A> {
     this.goals = Object.keys(model.reachable ?? {});
     this.witness = this.goals.map(() => -1);
     this.witnessLevel = this.goals.map(() => -1);
-    this.visited = SharedVisitedSet.create(options.initialCapacity);
+    const resume = options.checkpoint?.resume;
+    this.visited = SharedVisitedSet.create(Math.max(options.initialCapacity ?? 0, 2 * (resume?.log.hi.length ?? 0)));
+    if (resume) {
+      // Every logged state's fingerprint, and only those, before any worker attaches (at most half full: no growth pending).
+      const { hi, lo } = resume.log;
+      for (let i = 0; i < hi.length; i++) this.visited.add(hi[i], lo[i]);
+    }
     const control = new SharedArrayBuffer(controlWords(workers) * 4);
     const stats = new SharedArrayBuffer(workers * 2 * 8);
     this.control = new Int32Array(control);
@@ -138,6 +157,7 @@ class ParallelRun<S, A> {
         tablePort: table.port2,
         peers: peers[w],
         ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
+        ...(options.checkpoint ? { checkpointing: true } : {}),
       };
       const transfer = [table.port2, ...peers[w].filter((p): p is MessagePort => p !== undefined)];
       const thread = startThread(ENTRY, { workerData: setup as unknown as Record<string, unknown>, transferList: transfer });
@@ -159,16 +179,39 @@ class ParallelRun<S, A> {
     await Promise.all(this.threads.map((_, w) => this.reply(w)));
     this.startTimers();
     let incomplete: IncompleteReason | undefined;
-    let results = await this.round(() => ({ type: 'seed' }));
-    let steps = 0; // the level `results` discovered (the seed: level 0, the initial states)
+    const saved = this.options.checkpoint?.resume as Checkpoint<S> | undefined;
+    const every = this.options.checkpoint?.everySeconds ?? DEFAULT_CHECKPOINT_SECONDS;
+    if (this.options.checkpoint) this.checkpointAt = performance.now() + every * 1000;
+    let results: LevelDone[];
+    let steps: number; // the level `results` discovered (the seed: level 0, the initial states)
+    if (saved) {
+      // The level the checkpoint was taken in: first what it left of it, then on as usual.
+      if (saved.progress.incomplete === 'max-depth') incomplete = 'max-depth';
+      await this.restore(saved);
+      this.startPolling();
+      const atBound = saved.progress.steps >= (this.options.maxDepth ?? Infinity);
+      results = await this.round(() => ({ type: 'level', atBound, give: [], receive: [] }));
+      if (results.some((r) => r.unvisitedAtBound)) incomplete = 'max-depth';
+      steps = saved.progress.steps + 1;
+    } else {
+      results = await this.round(() => ({ type: 'seed' }));
+      steps = 0;
+    }
+    let seed = !saved;
     for (;;) {
       // As in bfs.ts, depth counts states: a state on level k has depth k + 1.
-      if (results.some((r) => r.discovered > 0)) this.depth = steps + 1;
+      if (results.some((r) => r.discovered > 0)) this.depth = Math.max(this.depth, steps + 1);
       this.noteReached(results);
-      const stopped = await this.stopped(results, incomplete);
+      const stopped = await this.stopped(results, incomplete, seed ? undefined : steps - 1);
       if (stopped) return stopped;
+      if (seed) {
+        // Stop requests and the memory budget from here on: a stop in the seed leaves no consistent cut to save.
+        seed = false;
+        this.startPolling();
+      }
       const sizes = results.map((r) => r.frontier);
       if (sizes.every((n) => n === 0)) return this.result([], incomplete);
+      if (performance.now() >= this.checkpointAt) await this.checkpoint(steps - 1, incomplete, true);
       const plan = planTransfers(sizes);
       const atBound = steps >= (this.options.maxDepth ?? Infinity);
       results = await this.round((w) => ({
@@ -180,6 +223,97 @@ class ParallelRun<S, A> {
       if (results.some((r) => r.unvisitedAtBound)) incomplete = 'max-depth';
       steps++;
     }
+  }
+
+  /**
+   * Puts the search where a checkpoint left it: the log dealt out to the workers so that global
+   * ids are the checkpoint's ids, the states waiting dealt out round-robin (those of the level
+   * being expanded, then those of the next), and the counters and goals.
+   */
+  private async restore(saved: Checkpoint<S>): Promise<void> {
+    const progress = saved.progress;
+    this.generatedBefore = progress.generatedStates;
+    this.secondsBefore = progress.seconds;
+    this.depth = progress.depth;
+    (progress.reached ?? []).forEach((id, g) => {
+      if (g < this.goals.length && id >= 0) {
+        this.witness[g] = id;
+        this.witnessLevel[g] = 0;
+      }
+    });
+    this.level = 1;
+    const logs = dealLog(saved.log, this.workers);
+    const { ids, states } = saved.frontier;
+    const levelLeft = progress.levelLeft ?? ids.length;
+    const parts = logs.map(() => ({ current: { ids: [] as number[], states: [] as unknown[] }, next: { ids: [] as number[], states: [] as unknown[] } }));
+    for (let i = 0; i < ids.length; i++) {
+      const part = i < levelLeft ? parts[i % this.workers].current : parts[i % this.workers].next;
+      part.ids.push(ids[i]);
+      part.states.push(states[i]);
+    }
+    const reached = this.witness.slice();
+    await Promise.all(
+      this.threads.map((thread, w) => {
+        const reply = this.reply(w);
+        thread.postMessage({ type: 'restore', log: logs[w].buffer, logged: logs[w].logged, ...parts[w], reached } satisfies Command);
+        return reply;
+      }),
+    );
+  }
+
+  /**
+   * Writes a checkpoint at a consistent cut: every worker idle (at a level barrier, or after a
+   * stop ended the level), so the logs, the shared visited set and the states the workers hold
+   * agree. `steps`: the level expanded last (its unexpanded states, after a stop, come first).
+   */
+  private async checkpoint(steps: number, incomplete: IncompleteReason | undefined, keep: boolean): Promise<void> {
+    const options = this.options.checkpoint!;
+    const started = performance.now();
+    const snapshots = (await Promise.all(
+      this.threads.map((thread, w) => {
+        const reply = this.reply(w);
+        thread.postMessage({ type: 'snapshot', keep } satisfies Command);
+        return reply;
+      }),
+    )) as Snapshot[];
+    const { flatId, ...log } = flattenLogs(
+      this.logs,
+      snapshots.map((s) => s.logged),
+    );
+    const ids: number[] = [];
+    const chunks: Uint8Array[] = [];
+    const take = (part: 'current' | 'next') => {
+      for (const s of snapshots) {
+        for (const id of s[part].ids) ids.push(flatId(id));
+        chunks.push(s[part].chunk);
+      }
+    };
+    take('current');
+    const levelLeft = ids.length;
+    take('next');
+    const bytes = writeCheckpoint(options.dir, {
+      identity: options.identity,
+      progress: {
+        distinctStates: log.hi.length,
+        generatedStates: this.generatedBefore + snapshots.reduce((n, s) => n + s.generated, 0),
+        depth: this.depth,
+        steps,
+        levelLeft,
+        seconds: this.elapsedSeconds(),
+        ...(incomplete === 'max-depth' ? { incomplete } : {}),
+        ...(this.goals.length > 0 ? { reached: this.witness.map((id) => (id < 0 ? -1 : flatId(id))) } : {}),
+      },
+      log,
+      frontier: { ids: Int32Array.from(ids), chunks },
+    });
+    const now = performance.now();
+    this.checkpointAt = now + (options.everySeconds ?? DEFAULT_CHECKPOINT_SECONDS) * 1000;
+    options.onWrite?.(bytes, (now - started) / 1000);
+  }
+
+  /** Search seconds so far, a resumed checkpoint's included. */
+  private elapsedSeconds(): number {
+    return this.secondsBefore + (performance.now() - this.started) / 1000;
   }
 
   /** Ends every worker; nothing of the search stays behind. */
@@ -249,7 +383,7 @@ class ParallelRun<S, A> {
       const every = (this.options.progressEverySeconds ?? 2) * 1000;
       this.timers.push(
         setInterval(() => {
-          let generated = 0;
+          let generated = this.generatedBefore;
           let queue = 0;
           for (let w = 0; w < this.workers; w++) {
             generated += this.stats[2 * w];
@@ -261,7 +395,7 @@ class ParallelRun<S, A> {
               generatedStates: generated,
               depth: this.depth,
               queue,
-              seconds: (performance.now() - this.started) / 1000,
+              seconds: this.elapsedSeconds(),
             });
           } catch (error) {
             this.fail(error); // as bfs(), where it would propagate out of the search
@@ -271,8 +405,32 @@ class ParallelRun<S, A> {
     }
   }
 
-  /** The result when the level just run stopped the search, else undefined. */
-  private async stopped(results: LevelDone[], incomplete: IncompleteReason | undefined): Promise<CheckResult<S, A> | undefined> {
+  /**
+   * Watches, from the end of the seed, for a stop request from outside (`stop`) and for the
+   * memory budget (resident memory: every thread's heap and the shared tables), and publishes
+   * the counts for a supervisor.
+   */
+  private startPolling(): void {
+    const stop = this.options.stop;
+    const poll = () => {
+      const reason = stop && Atomics.load(stop, 0) !== 0 ? StopReason.interrupted : memoryExhausted(this.options) ? StopReason.memory : StopReason.running;
+      if (reason !== StopReason.running) Atomics.compareExchange(this.control, Control.stop, StopReason.running, reason);
+      if (stop) {
+        let generated = this.generatedBefore;
+        for (let w = 0; w < this.workers; w++) generated += this.stats[2 * w];
+        publishCounts(stop, this.visited.size, generated, this.depth);
+      }
+    };
+    poll(); // a budget already exceeded stops the first level at once
+    this.timers.push(setInterval(poll, 100));
+  }
+
+  /**
+   * The result when the level just run stopped the search, else undefined. A stop by a bound or
+   * a request writes a checkpoint first, when asked for: `steps` is the level just run (undefined
+   * for the seed, which leaves nothing to resume).
+   */
+  private async stopped(results: LevelDone[], incomplete: IncompleteReason | undefined, steps: number | undefined): Promise<CheckResult<S, A> | undefined> {
     const reason = Atomics.load(this.control, Control.stop);
     if (reason === StopReason.running) return undefined;
     const errors = results.flatMap((r) => (r.error ? [r.error] : []));
@@ -289,7 +447,8 @@ class ParallelRun<S, A> {
       const path = this.replay(chain);
       return this.result([{ property, kind: 'invariant', path }], incomplete);
     }
-    return this.result([], reason === StopReason.maxStates ? 'max-states' : reason === StopReason.timeout ? 'timeout' : incomplete);
+    if (this.options.checkpoint && steps !== undefined) await this.checkpoint(steps, incomplete, false);
+    return this.result([], STOPPED_BY[reason] ?? incomplete);
   }
 
   /** The error a worker reported, with the path to its state when that replays (as Exploration's `locate`). */
@@ -343,7 +502,7 @@ class ParallelRun<S, A> {
   private result(violations: CheckResult<S, A>['violations'], incomplete: IncompleteReason | undefined): CheckResult<S, A> {
     const verdict = violations.length > 0 ? 'violation' : incomplete ? 'incomplete' : 'pass';
     const distinct = this.visited.size;
-    const generated = this.generated.reduce((a, b) => a + b, 0);
+    const generated = this.generatedBefore + this.generated.reduce((a, b) => a + b, 0);
     return {
       verdict,
       strategy: 'bfs',
@@ -351,7 +510,7 @@ class ParallelRun<S, A> {
         distinctStates: distinct,
         generatedStates: generated,
         depth: this.depth,
-        seconds: (performance.now() - this.started) / 1000,
+        seconds: this.elapsedSeconds(),
         // TLC's optimistic estimate, as Exploration computes it.
         collisionProbability: (distinct * Math.max(0, generated - distinct)) / 2 ** 64,
       },
@@ -361,6 +520,16 @@ class ParallelRun<S, A> {
     };
   }
 }
+
+const DEFAULT_CHECKPOINT_SECONDS = 300;
+
+/** What each stop reason makes of an incomplete search. */
+const STOPPED_BY: Partial<Record<number, IncompleteReason>> = {
+  [StopReason.maxStates]: 'max-states',
+  [StopReason.timeout]: 'timeout',
+  [StopReason.interrupted]: 'interrupted',
+  [StopReason.memory]: 'memory',
+};
 
 /** BFS order of two paths of the same level: initial state, then action indices. */
 function compareChains(a: { initIndex: number; actionIndices: number[] }, b: { initIndex: number; actionIndices: number[] }): number {

@@ -12,11 +12,14 @@ import {
   type Command,
   type FoundViolation,
   type LevelDone,
+  type FrontierPart,
   type Report,
+  type Snapshot,
   type Transfer,
   type WorkerSetup,
 } from './protocol.ts';
 import { SharedStateLog } from './shared-state-log.ts';
+import { serializeStates } from '../checkpoint.ts';
 
 /** A SpecError and the global id of the state it was raised on. */
 class Located {
@@ -57,6 +60,12 @@ export class WorkerSearch<S, A> {
   private readonly reported = new Set<number>();
   private violation: FoundViolation | undefined;
   private unvisitedAtBound = false;
+  /** Resumed from a checkpoint: the states of the level being expanded, for the next `level` command. */
+  private resumed: PackedFrontier<S> | undefined;
+  /** With checkpoints, the states of a stopped level left unexpanded (a state cut short first). */
+  private leftover: FrontierPart<S> = { ids: [], states: [] };
+  /** The generated count before the expansion of a state cut short by the state bound, or -1. */
+  private cutGenerated = -1;
 
   /** `inits`: the model's initial states, when the caller already has them. */
   constructor(
@@ -100,11 +109,46 @@ export class WorkerSearch<S, A> {
         } catch (error) {
           return { type: 'verified', error: serializeError(error) };
         }
+      case 'snapshot':
+        return this.snapshot(command.keep);
+      case 'restore': {
+        this.log.adopt(command.log, command.logged);
+        this.x.restoreReached(command.reached);
+        command.reached.forEach((id, g) => id >= 0 && this.reported.add(g));
+        const { current, next } = command as { current: FrontierPart<S>; next: FrontierPart<S> };
+        for (let i = 0; i < next.ids.length; i++) this.nextLevel.push(next.states[i], next.ids[i]);
+        this.resumed = new PackedFrontier<S>(this.x.successors);
+        for (let i = 0; i < current.ids.length; i++) this.resumed.push(current.states[i], current.ids[i]);
+        this.publish();
+        return { type: 'restored' };
+      }
     }
+  }
+
+  /** The states waiting, for a checkpoint: those a stop left in the level, and the next level's (kept too with `keep`). */
+  private snapshot(keep: boolean): Snapshot {
+    const next: FrontierPart<S> = { ids: [], states: [] };
+    const level = this.nextLevel;
+    while (level.size > 0) {
+      next.states.push(level.pop());
+      next.ids.push(level.poppedId);
+    }
+    if (keep) for (let i = 0; i < next.ids.length; i++) level.push(next.states[i], next.ids[i]);
+    const current = this.leftover;
+    this.leftover = { ids: [], states: [] };
+    // Serialised here, in parallel with the other workers: the main thread only writes.
+    return {
+      type: 'snapshot',
+      current: { ids: current.ids, chunk: serializeStates(current.states) },
+      next: { ids: next.ids, chunk: serializeStates(next.states) },
+      generated: this.cutGenerated >= 0 ? this.cutGenerated : this.x.generated,
+      logged: this.log.size,
+    };
   }
 
   private level(body: () => void): LevelDone {
     this.discovered = 0;
+    this.cutGenerated = -1;
     this.violation = undefined;
     this.unvisitedAtBound = false;
     let failure: ReturnType<typeof serializeError> | undefined;
@@ -145,9 +189,16 @@ export class WorkerSearch<S, A> {
 
   /** Expands the level: first hands the planned surplus over, then its own states, then those it receives. */
   private expandLevel(atBound: boolean, give: Transfer[], receive: Transfer[]): void {
-    const level = this.nextLevel;
-    this.nextLevel = this.spare;
-    this.spare = level;
+    let level: PackedFrontier<S>;
+    if (this.resumed) {
+      // The level a checkpoint was taken in: the next level's states found before it are already in nextLevel.
+      level = this.resumed;
+      this.resumed = undefined;
+    } else {
+      level = this.nextLevel;
+      this.nextLevel = this.spare;
+      this.spare = level;
+    }
     // Hand the surplus over first: the receivers wait for it.
     for (const { to, count } of give) {
       const states: S[] = [];
@@ -162,14 +213,41 @@ export class WorkerSearch<S, A> {
     }
     this.queued = level.size + receive.reduce((n, r) => n + r.count, 0);
     while (level.size > 0) {
-      if (this.stopped()) return level.clear();
+      if (this.stopped()) return this.keepLeft(level, receive, 0);
       const state = level.pop(); // recorded into this.successors as it is decoded
+      const id = level.poppedId;
       this.queued--;
-      if (!this.expand(state, level.poppedId, atBound)) return level.clear();
+      if (!this.expand(state, id, atBound)) return this.keepLeft(level, receive, 0, { states: [state], ids: [id] });
     }
-    for (const { from } of receive) {
-      const batch = this.receiveFrom(from);
-      if (!this.expandAll(batch.states, batch.ids, atBound)) return;
+    for (let r = 0; r < receive.length; r++) {
+      const batch = this.receiveFrom(receive[r].from);
+      const done = this.expandAll(batch.states, batch.ids, atBound);
+      if (done < batch.states.length) return this.keepLeft(level, receive, r + 1, { states: batch.states.slice(done), ids: batch.ids.slice(done) });
+    }
+  }
+
+  /**
+   * A stopped level: with checkpoints, keeps what it did not expand — `head` (a state cut short
+   * by the state bound, or the rest of a received batch), the rest of `level`, and the batches
+   * from `receive[r]` on, which are received for this — else drops it.
+   */
+  private keepLeft(level: PackedFrontier<S>, receive: Transfer[], r: number, head?: FrontierPart<S>): void {
+    if (!this.setup.checkpointing || this.violation) return level.clear();
+    const left = this.leftover;
+    const keep = (states: S[], ids: number[]) => {
+      for (let i = 0; i < states.length; i++) {
+        left.states.push(states[i]);
+        left.ids.push(ids[i]);
+      }
+    };
+    if (head) keep(head.states, head.ids);
+    while (level.size > 0) {
+      left.states.push(level.pop());
+      left.ids.push(level.poppedId);
+    }
+    for (; r < receive.length; r++) {
+      const batch = this.receiveFrom(receive[r].from);
+      keep(batch.states, batch.ids);
     }
   }
 
@@ -183,17 +261,18 @@ export class WorkerSearch<S, A> {
     }
   }
 
-  /** Expands received `states` in order; false when the search must stop. */
-  private expandAll(states: S[], ids: number[], atBound: boolean): boolean {
+  /** Expands received `states` in order; returns how many were expanded before the search stopped (all: `states.length`). */
+  private expandAll(states: S[], ids: number[], atBound: boolean): number {
+    const keep = this.setup.checkpointing === true;
     for (let i = 0; i < states.length; i++) {
-      if (this.stopped()) return false;
+      if (this.stopped()) return i;
       const state = states[i];
-      states[i] = undefined as S; // let it be collected
+      if (!keep) states[i] = undefined as S; // let it be collected
       this.queued--;
       this.record(state);
-      if (!this.expand(state, ids[i], atBound)) return false;
+      if (!this.expand(state, ids[i], atBound)) return i;
     }
-    return true;
+    return states.length;
   }
 
   /** Records a state that did not come through the frontier, for its successors' fingerprints. */
@@ -223,7 +302,11 @@ export class WorkerSearch<S, A> {
     if (x.generated >>> 8 !== before >>> 8) this.publish();
     if (going) return true;
     // Stopped by `found` (the state bound), or by a successor violating an invariant.
-    return x.violated === undefined ? false : this.admit(state, VIOLATED);
+    if (x.violated === undefined) {
+      this.cutGenerated = before; // cut short: a checkpoint counts its successors when it is expanded again
+      return false;
+    }
+    return this.admit(state, VIOLATED);
   }
 
   /** A new successor: queued for the next level; false when the state bound is reached. */

@@ -1,9 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { serialize } from 'node:v8';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkpointFile, identityDifference, readCheckpoint, writeCheckpoint, type Checkpoint, type CheckpointIdentity } from '../../checker/checkpoint.ts';
+import { checkpointFile, identityDifference, readCheckpoint, serializeStates, writeCheckpoint, type Checkpoint, type CheckpointIdentity } from '../../checker/checkpoint.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'faultline-checkpoint-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -45,6 +47,24 @@ describe('checkpoint files', () => {
     const back = readCheckpoint(dir);
     expect(back.frontier.states).toEqual(sample().frontier.states);
     expect(Object.keys(back.frontier.states[1] as object)).toEqual(['b']);
+  });
+
+  it('states serialised in chunks (as workers hand them over) read back as one list; a format-1 file still reads', () => {
+    const dir = folder();
+    const states = [{ a: 1 }, { b: 2 }, { c: new Map([[1, 2]]) }];
+    writeCheckpoint(dir, { ...sample(), frontier: { ids: Int32Array.of(1, 2, 3), chunks: [serializeStates(states.slice(0, 2)), serializeStates([]), serializeStates(states.slice(2))] } });
+    expect(readCheckpoint(dir).frontier).toEqual({ ids: Int32Array.of(1, 2, 3), states });
+
+    // Format 1: the states as one serialised list, without a chunk count.
+    const c = sample();
+    const header = Buffer.from(JSON.stringify({ identity: c.identity, progress: c.progress, states: 4, frontier: 2 }));
+    const u32 = (n: number) => Buffer.from(Uint32Array.of(n).buffer);
+    const blob = serialize(c.frontier.states);
+    const body = Buffer.concat([Buffer.from('faultline-checkpoint 1\n'), u32(header.length), header, ...[c.log.hi, c.log.lo, c.log.parent, c.log.action, c.frontier.ids].map((a) => Buffer.from(a.buffer)), u32(blob.length), blob]);
+    const old = folder();
+    mkdirSync(old);
+    writeFileSync(checkpointFile(old), Buffer.concat([body, createHash('sha256').update(body).digest()]));
+    expect(readCheckpoint(old)).toEqual(c);
   });
 
   it('a new checkpoint replaces the old one atomically, leaving no temporary file', () => {

@@ -1,5 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCheckpoint, type Checkpoint, type CheckpointIdentity } from '../../checker/checkpoint.ts';
 import { bfs, NondeterminismError, parallelBfs, replayPath, SpecError, type CheckResult, type ModelRecipe } from '../../checker/index.ts';
 import { planTransfers } from '../../checker/parallel/balance.ts';
 import { specRecipe } from '../../api/spec-recipe.ts';
@@ -218,6 +222,44 @@ describe.concurrent('parallelBfs: spec errors surface as from bfs()', () => {
   it('a recipe that builds no model: one clear error, no hang', async () => {
     const e = await rejection(parallelBfs(twoPhase({ rm: 3 }), { moduleUrl: TWO_PHASE, exportName: 'about' }, { workers: 2 }));
     expect((e as Error).message).toMatch(/^worker \d failed: .*two-phase\.ts: export "about" is neither a Model nor a function returning one$/);
+  });
+});
+
+describe('parallelBfs: checkpoints', () => {
+  const identity: CheckpointIdentity = { faultline: 'test', spec: 'graph', params: {}, search: { strategy: 'bfs', symmetry: false } };
+  const root = mkdtempSync(path.join(tmpdir(), 'faultline-parallel-checkpoint-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('random graphs, stopped by state bounds (past the initial states: a stop among them leaves no checkpoint) and resumed on 1, 2 or 3 threads in turn: the counts and depth of one run', async () => {
+    const graphs = fc.sample(graphArb, { seed: 17, numRuns: 8 }).map((g) => ({ ...g, bad: [] }));
+    let n = 0;
+    for (const g of graphs) {
+      const ref = reference(g);
+      const dir = path.join(root, `g${n++}`);
+      const recipe = { moduleUrl: url(`${FIXTURES}graph.ts`), exportName: 'graphModel', args: g };
+      let resume: Checkpoint<unknown> | undefined;
+      let r: CheckResult<unknown, unknown> | undefined;
+      for (let leg = 0, bound = g.inits.length + 1; ; leg++, bound += 2) {
+        const workers = [2, 1, 3][leg % 3];
+        const options = { maxStates: bound, checkpoint: { dir, identity, everySeconds: leg % 2 === 0 ? 0.0001 : 300, ...(resume ? { resume } : {}) } };
+        r = workers === 1 ? bfs(graphModel(g), options) : await parallelBfs(graphModel(g), recipe, { ...options, workers });
+        if (r.verdict !== 'incomplete') break;
+        resume = readCheckpoint(dir);
+        expect(resume.progress.distinctStates).toBe(r.stats.distinctStates);
+      }
+      expect(counts(r)).toEqual({ verdict: 'pass', distinct: ref.reachable.length, generated: ref.generated, depth: ref.maxDist + 1, incomplete: undefined });
+    }
+  });
+
+  it('--max-depth: a run stopped and resumed on workers keeps the depth bound and its incomplete reason', async () => {
+    const model = twoPhase({ rm: 3 });
+    const recipe = { moduleUrl: TWO_PHASE, args: { rm: 3 } };
+    const dir = path.join(root, 'depth');
+    const checkpoint = { dir, identity: { ...identity, search: { strategy: 'bfs' as const, symmetry: false, maxDepth: 6 } } };
+    const first = await parallelBfs(model, recipe, { workers: 2, maxDepth: 6, maxStates: 40, checkpoint });
+    expect(first.incomplete).toBe('max-states');
+    const rest = await parallelBfs(model, recipe, { workers: 2, maxDepth: 6, checkpoint: { ...checkpoint, resume: readCheckpoint(dir) } });
+    expect(counts(rest)).toEqual(counts(bfs(model, { maxDepth: 6 })));
   });
 });
 

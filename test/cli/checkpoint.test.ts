@@ -71,6 +71,113 @@ describe('checkpoint and resume (TwoPhase rm=8: 1,745,408 states)', () => {
   }, 300_000);
 });
 
+describe('checkpoint and resume with --workers 2 (TwoPhase rm=8: the counts of an uninterrupted --workers 2 run, which are TLC\'s)', () => {
+  const rm8 = ['check', 'protocols/two-phase.ts', '--param', 'rm=8', '--workers', '2'];
+
+  it('SIGTERM writes a final checkpoint at a consistent cut and exits 130; --resume ends with the uninterrupted counts', async () => {
+    const dir = folder();
+    const started = Date.now();
+    const stopped = await interrupt([...rm8, '--checkpoint', dir, '--json'], 'SIGTERM', () => Date.now() - started > 6000);
+    expect(stopped.code).toBe(130);
+    const partial = JSON.parse(stopped.stdout);
+    expect(partial).toMatchObject({ result: 'incomplete', incomplete: 'interrupted', workers: 2 });
+    expect(partial.stats.distinctStates).toBeLessThan(RM8.distinctStates);
+    const resumed = cli(...rm8, '--resume', dir, '--json');
+    expect(resumed.status).toBe(0);
+    const report = JSON.parse(resumed.stdout);
+    expect(report).toMatchObject({ result: 'pass', workers: 2, resumedAt: partial.stats.distinctStates, unreached: [] });
+    expect(report.stats).toMatchObject(RM8);
+  }, 300_000);
+
+  it('after kill -9 the last checkpoint (taken at a level barrier) is whole, and resuming from it ends with the same counts', async () => {
+    const dir = folder();
+    const file = path.join(dir, 'checkpoint.bin');
+    let firstWrite = 0;
+    const killed = await interrupt([...rm8, '--checkpoint', dir, '--checkpoint-every', '1', '--json'], 'SIGKILL', () => {
+      if (!existsSync(file)) return false;
+      firstWrite ||= Date.now();
+      return Date.now() - firstWrite > 2500;
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    const resumed = cli(...rm8, '--resume', dir, '--json');
+    expect(resumed.status).toBe(0);
+    const report = JSON.parse(resumed.stdout);
+    expect(report.stats).toMatchObject(RM8);
+    expect(report.resumedAt).toBeGreaterThan(0);
+  }, 300_000);
+});
+
+describe('checkpoints with --workers (TwoPhase rm=5: 8,832 states, 58,146 generated, depth 17)', () => {
+  const rm5 = ['check', 'protocols/two-phase.ts', '--param', 'rm=5'];
+  const RM5 = { distinctStates: 8832, generatedStates: 58146, depth: 17 };
+  const workers = ['--workers', '2'];
+
+  it('one thread ↔ workers: a checkpoint written by either resumes on the other, to the counts and goals of one run', () => {
+    const one = folder();
+    expect(cli(...rm5, '--checkpoint', one, '--max-states', '3000', '--json').status).toBe(3);
+    const onWorkers = cli(...rm5, ...workers, '--resume', one, '--json');
+    expect(onWorkers.status).toBe(0);
+    const a = JSON.parse(onWorkers.stdout);
+    expect(a).toMatchObject({ result: 'pass', workers: 2, resumedAt: 3000, stats: RM5, unreached: [] });
+    // SomeAborted was reached (in 1 step) before the checkpoint: its shortest witness is kept.
+    expect(a.reached.map((g: { goal: string; length: number }) => `${g.goal}:${g.length}`).sort()).toEqual(['AllCommitted:16', 'SomeAborted:1']);
+
+    const many = folder();
+    expect(cli(...rm5, ...workers, '--checkpoint', many, '--max-states', '500', '--json').status).toBe(3);
+    // Workers, then workers again, then one thread, then workers: each leg goes on where the last stopped.
+    const leg = JSON.parse(cli(...rm5, ...workers, '--resume', many, '--max-states', '4000', '--json').stdout);
+    expect(leg).toMatchObject({ result: 'incomplete', incomplete: 'max-states' });
+    const alone = cli(...rm5, '--resume', many, '--max-states', '6000', '--json');
+    expect(alone.status).toBe(3);
+    expect(JSON.parse(alone.stdout).resumedAt).toBe(leg.stats.distinctStates);
+    const end = JSON.parse(cli(...rm5, ...workers, '--resume', many, '--json').stdout);
+    expect(end).toMatchObject({ result: 'pass', stats: RM5, unreached: [] });
+    expect(end.reached.map((g: { goal: string; length: number }) => `${g.goal}:${g.length}`).sort()).toEqual(['AllCommitted:16', 'SomeAborted:1']);
+  });
+
+  it('periodic checkpoints at level barriers leave the run exact, and the last one resumes to the same counts', () => {
+    const dir = folder();
+    const run = cli(...rm5, ...workers, '--checkpoint', dir, '--checkpoint-every', '0.001', '--json');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).stats).toMatchObject(RM5);
+    const again = cli(...rm5, ...workers, '--resume', dir, '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ result: 'pass', stats: RM5 });
+  });
+
+  it('the memory budget stops the workers with a checkpoint (exit 3); a run with more memory resumes it', () => {
+    const dir = folder();
+    const first = cli(...rm5, ...workers, '--checkpoint', dir, '--max-memory', '10MB', '--json');
+    expect(first.status).toBe(3);
+    expect(JSON.parse(first.stdout)).toMatchObject({ result: 'incomplete', incomplete: 'memory', workers: 2 });
+    expect(existsSync(path.join(dir, 'checkpoint.bin'))).toBe(true);
+    const rest = cli(...rm5, ...workers, '--resume', dir, '--json');
+    expect(rest.status).toBe(0);
+    expect(JSON.parse(rest.stdout).stats).toMatchObject(RM5);
+  });
+
+  it('a violation found after resuming on workers is a shortest one, and its trace replays', () => {
+    const dir = folder();
+    const args = ['check', 'protocols/paxos.ts', '--param', 'variant=forget-promise', '--crashes', '1', '--recover', ...workers];
+    expect(cli(...args, '--checkpoint', dir, '--max-states', '20000', '--json').status).toBe(3);
+    const resumed = cli(...args, '--resume', dir, '--json', '--out', path.join(dir, 'traces'));
+    expect(resumed.status).toBe(1);
+    const report = JSON.parse(resumed.stdout);
+    // With workers, the states counted before a violation stops them depend on the threads' timing; the length does not.
+    expect(report.stats.depth).toBe(15);
+    expect(report.violations[0]).toMatchObject({ property: 'Agreement', length: 14 });
+    expect(cli('replay', path.join(dir, 'traces', 'paxos-variant=forget-promise-Agreement.json')).status).toBe(1);
+  });
+
+  it('refuses a checkpoint of another check with workers too — one line, exit 2', () => {
+    const dir = folder();
+    expect(cli(...rm5, ...workers, '--checkpoint', dir, '--max-states', '100').status).toBe(3);
+    const run = cli('check', 'protocols/two-phase.ts', '--param', 'rm=4', ...workers, '--resume', dir);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/cannot resume this check from that checkpoint: its params are \[\["rm",5\]\], not \[\["rm",4\]\]/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
 describe('checkpoints refused and bounded', () => {
   const rm5 = ['check', 'protocols/two-phase.ts', '--param', 'rm=5'];
 
