@@ -28,6 +28,8 @@ export interface CheckCommandOptions extends EnvironmentOptions {
   lint?: boolean;
   coverage?: boolean;
   exact?: boolean;
+  /** True with --por, false with --no-por. */
+  por?: boolean;
   workers?: number | 'auto';
   /** `K/N` or `auto`: run shard K of N (merge the shards' --json reports with faultline merge). */
   shard?: string;
@@ -78,6 +80,7 @@ export async function check(specFile: string, options: CheckCommandOptions): Pro
       ...(options.minimize ? { minimize: 'faults' as const } : {}),
       ...(options.coverage ? { coverage: true } : {}),
       ...(options.exact ? { exact: true } : {}),
+      ...(options.por !== undefined ? { por: options.por } : {}),
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       ...(options.shard !== undefined ? { shard: options.shard } : {}),
       ...(options.splitDepth !== undefined ? { splitDepth: options.splitDepth } : {}),
