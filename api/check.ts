@@ -53,6 +53,13 @@ export interface CheckOptions {
   exact?: boolean;
   /** BFS on this many worker threads sharing one visited set (`auto`: one per core). Needs a spec file, or a model loaded from one. */
   workers?: number | 'auto';
+  /**
+   * Partial-order reduction (`--por`; off by default, `false` is `--no-por`): a one-thread bfs
+   * of an untimed actor protocol without a state constraint explores fewer states with the
+   * same verdicts; counterexamples are real and replay, but may be longer than the shortest
+   * (run without it for a shortest one). Other checks run unreduced, with a warning.
+   */
+  por?: boolean;
   /** Spec files only: run `faultline lint` first and refuse a spec with lint errors (default true). */
   lint?: boolean;
   /** Called about every two seconds during a long search. */
@@ -130,6 +137,8 @@ export interface CheckReport {
   shard?: ShardReport;
   /** A resumed check: the distinct states of the checkpoint it continued from. */
   resumedAt?: number;
+  /** With `por`: states expanded with a reduced (ample) set, and how often the reduced search started again after learning. */
+  partialOrder?: { reducedStates: number; restarts: number };
 }
 
 type AnyModel = Model<unknown, unknown>;
@@ -208,6 +217,9 @@ async function checkNow(spec: AnyModel | string, options: CheckOptions): Promise
   const recipe = threads > 1 ? (typeof spec === 'string' ? specRecipe(resolveSpecFile(spec), params, environment) : recipeOf(model)) : undefined;
   if (threads > 1 && !recipe) warnings.push('workers: a model built in code cannot be rebuilt in worker threads; it ran on one thread (check a spec file, or a model from loadModel(), to use workers)');
 
+  const reduce = options.por === true && partialOrderApplies(options, strategy, model, threads, shard !== undefined, warnings);
+  if (reduce) builder.partialOrder();
+
   let result: CheckResult<unknown, unknown>;
   try {
     if (plan?.prefixResult) result = plan.prefixResult;
@@ -266,6 +278,7 @@ async function checkNow(spec: AnyModel | string, options: CheckOptions): Promise
     ...(collisionProbability !== undefined ? { collisionProbability } : {}),
     ...(shardReport ? { shard: shardReport } : {}),
     ...(resumed !== undefined && resumed > 0 ? { resumedAt: resumed } : {}),
+    ...(result.partialOrder ? { partialOrder: result.partialOrder } : {}),
   };
 }
 
@@ -378,6 +391,23 @@ function shardResult(result: CheckResult<unknown, unknown>, plan: ShardPlan<unkn
  * else needs the in-process search runs on one thread, and asking for more threads than the
  * machine has cores is capped (more would only contend).
  */
+/** Whether `por` applies to this check; when it does not, a warning says why. */
+function partialOrderApplies(options: CheckOptions, strategy: string, model: AnyModel, threads: number, sharded: boolean, warnings: string[]): boolean {
+  const why =
+    strategy !== 'bfs'
+      ? `needs --strategy bfs (got ${strategy})`
+      : !model.partialOrder
+        ? 'applies to actor protocols without clocks (--max-time) or a state constraint (--max-in-flight, constraint)'
+        : threads > 1
+          ? 'runs on one thread (not with --workers)'
+          : sharded || options.checkpoint !== undefined || options.resume !== undefined || options.minimize || options.coverage
+            ? 'not with --shard, --checkpoint, --resume, --minimize or --coverage'
+            : undefined;
+  if (why === undefined) return true;
+  warnings.push(`por: ${why}; the search ran unreduced`);
+  return false;
+}
+
 function workersOf(options: CheckOptions, strategy: string, model: AnyModel, warnings: string[]): number {
   const cores = availableParallelism();
   let asked = options.workers === 'auto' ? cores : (options.workers ?? 1);

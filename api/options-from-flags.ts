@@ -14,12 +14,12 @@ const SWITCH_KNOBS: Record<string, Partial<Environment>> = Object.fromEntries(
 );
 
 /** The check options that `flags` stand for (the `--param` and environment flags only). */
-export type FlagOptions = Pick<CheckOptions, 'params' | 'environment' | 'strategy' | 'maxDepth'>;
+export type FlagOptions = Pick<CheckOptions, 'params' | 'environment' | 'strategy' | 'maxDepth' | 'por'>;
 
 /**
  * The {@link CheckOptions} that `faultline check` flags stand for: `--param k=v`, the
  * environment flags (`--loss`, `--crashes 1`, `--recover`, `--skew 2`, …), `--strategy`
- * and `--max-depth`. This is how a spec's `about` (its documented flags) becomes a call to
+ * `--max-depth` and `--por` / `--no-por`. This is how a spec's `about` (its documented flags) becomes a call to
  * `check()`. Rejects any other flag, and a flag without its value, with a
  * {@link BadInputError} naming it.
  */
@@ -56,6 +56,8 @@ export function optionsFromFlags(flags: readonly string[]): FlagOptions {
       options.strategy = strategy;
     } else if (flag === '--max-depth') {
       options.maxDepth = whole();
+    } else if (flag === '--por' || flag === '--no-por') {
+      options.por = flag === '--por';
     } else {
       throw new BadInputError(`flag ${JSON.stringify(flag)} is not a --param, environment, --strategy or --max-depth flag`);
     }

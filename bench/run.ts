@@ -441,6 +441,7 @@ async function actorLayer(options: Options, method: RssMethod, machine: string, 
   const kernelRate = kernel.ok && kernel.distinct !== undefined && kernel.innerSeconds ? kernel.distinct / kernel.innerSeconds : undefined;
   if (!kernel.ok || kernel.distinct !== TLC[KERNEL_REFERENCE].distinct) ok = false;
   say(`kernel reference: TwoPhase rm=${KERNEL_REFERENCE}, one thread: ${kernel.ok ? `${fmtInt(kernel.distinct)} distinct in ${fmtSec(kernel.innerSeconds)} s, ${fmtInt(kernelRate)} states/s` : `FAILED: ${kernel.problem}`}`);
+  const porLines: string[] = [];
   for (const config of ACTOR_CONFIGS) {
     const runs: Run[] = [];
     for (let k = 0; k < options.repeat; k++) runs.push(await runCheck([config.spec, ...config.args, ...options.extra], options, method));
@@ -463,6 +464,17 @@ async function actorLayer(options: Options, method: RssMethod, machine: string, 
     ];
     const ratio = share === undefined ? '—' : `${share.toFixed(2)}${verdict ? ` (${verdict} ${ACTOR_TARGET})` : ''}`;
     rows.push([...cells, ratio]);
+    if (config.target) {
+      // Partial-order reduction (--por, off by default): the same check reduced, for comparison.
+      const porRuns: Run[] = [];
+      for (let k = 0; k < options.repeat; k++) porRuns.push(await runCheck([config.spec, ...config.args, ...options.extra, '--por'], options, method));
+      const p = bestOf(porRuns.map((x) => ({ ...x, wallSeconds: x.innerSeconds ?? x.wallSeconds })));
+      porLines.push(
+        `  ${config.spec} ${config.args.join(' ')}: ${fmtInt(r.distinct)} distinct in ${fmtSec(r.innerSeconds)} s without, ` +
+          (p.ok ? `${fmtInt(p.distinct)} in ${fmtSec(p.innerSeconds)} s with --por` : `FAILED with --por: ${p.problem}`),
+      );
+      if (!p.ok) ok = false;
+    }
     if (options.record) {
       if (!existsSync(ACTOR_RESULTS)) writeFileSync(ACTOR_RESULTS, ACTOR_RESULTS_HEADER);
       const notes = [
@@ -474,6 +486,7 @@ async function actorLayer(options: Options, method: RssMethod, machine: string, 
     }
   }
   say(table(['spec', 'flags', 'distinct', 'generated', 'search s', 'states/s', 'generated/s', 'MB', 'check', `÷ kernel rm=${KERNEL_REFERENCE}`], rows));
+  say(`partial-order reduction (distinct states, search seconds; best of ${options.repeat}):\n${porLines.join('\n')}`);
   return ok;
 }
 

@@ -1,5 +1,6 @@
 import type { Model } from '../specs/index.ts';
 import { bfs } from './bfs.ts';
+import { partialOrderBfs } from './partial-order.ts';
 import { dfs } from './dfs.ts';
 import type { CheckpointOptions, Progress, SearchOptions } from './options.ts';
 import { parallelBfs } from './parallel/parallel-bfs.ts';
@@ -10,6 +11,7 @@ import type { CheckResult } from './result.ts';
 /** Configures a search over a model; ends in the strategy that runs it. */
 export class CheckerBuilder<S, A> {
   private readonly options: SearchOptions = {};
+  private reduce = false;
 
   constructor(private readonly model: Model<S, A>) {}
 
@@ -65,6 +67,16 @@ export class CheckerBuilder<S, A> {
     return this;
   }
 
+  /**
+   * Partial-order reduction for `bfs()` (off by default): on models that support it (untimed,
+   * unconstrained actor protocols) fewer states are explored with the same verdicts; others
+   * run unreduced. Counterexamples are real but not always shortest. See checker/partial-order.ts.
+   */
+  partialOrder(on = true): this {
+    this.reduce = on;
+    return this;
+  }
+
   /** The options configured so far. */
   searchOptions(): SearchOptions {
     return { ...this.options };
@@ -72,6 +84,10 @@ export class CheckerBuilder<S, A> {
 
   /** Runs breadth-first search (shortest counterexamples). */
   bfs(): CheckResult<S, A> {
+    if (this.reduce && !this.options.checkpoint) {
+      const reduced = partialOrderBfs(this.model, this.options);
+      if (reduced) return reduced;
+    }
     return bfs(this.model, this.options);
   }
 

@@ -3,6 +3,7 @@
 // per-state step) are imported from their files by the library and the tests.
 export { checker, CheckerBuilder } from './checker.ts';
 export { bfs } from './bfs.ts';
+export { partialOrderBfs } from './partial-order.ts';
 export { dfs } from './dfs.ts';
 export { parallelBfs } from './parallel/parallel-bfs.ts';
 export type { ParallelSearchOptions } from './parallel/parallel-bfs.ts';
@@ -14,7 +15,7 @@ export { replayPath } from './path.ts';
 export type { Path } from './path.ts';
 export { SpecError, NondeterminismError } from './errors.ts';
 export type { SpecPhase } from './errors.ts';
-export type { CheckResult, SearchStats, Violation, IncompleteReason, RandomRun } from './result.ts';
+export type { CheckResult, SearchStats, Violation, IncompleteReason, RandomRun, PartialOrderStats } from './result.ts';
 export type { SearchOptions, Progress } from './options.ts';
 export { minimizeFaults } from './minimize-faults.ts';
 export { random, modelOfResult, DEFAULT_RANDOM_DEPTH, DEFAULT_RANDOM_RUNS, DEFAULT_FAULT_RATE } from './random.ts';

@@ -19,6 +19,14 @@ export interface SearchStats {
   fingerprintCollisions?: number;
 }
 
+/** How much partial-order reduction reduced (see checker/partial-order.ts). */
+export interface PartialOrderStats {
+  /** States expanded with an ample set smaller than the enabled set. */
+  reducedStates: number;
+  /** Times the reduced search started again after learning what handlers cause or properties read. */
+  restarts: number;
+}
+
 /** A property that failed, with the path that shows it. */
 export interface Violation<S, A> {
   /** The property's name. */
@@ -76,6 +84,8 @@ export interface CheckResult<S, A> {
    * incomplete one they are only not reached yet.
    */
   unreached?: string[];
+  /** With partial-order reduction: how much it reduced. */
+  partialOrder?: PartialOrderStats;
 }
 
 /** A reachability goal and its witness: the path to the first state found satisfying it. */

@@ -120,6 +120,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--out <dir>', "write each violation's trace file into this directory")
     .option('--no-lint', 'check even when faultline lint finds errors in the spec')
     .option('--coverage', 'report the handlers, messages, faults and properties the search reached, and those it never did')
+    .option('--por', 'bfs: partial-order reduction (untimed actor protocols without a state constraint): fewer states, same verdicts; counterexamples may not be the shortest')
+    .option('--no-por', 'no partial-order reduction (the default): shortest counterexamples, TLC-comparable counts')
     .option('--exact', 'compare full states instead of 64-bit fingerprints and count collisions (slower; small models)')
     .option('--workers <n>', 'bfs: search on n worker threads sharing one visited set, or "auto": one per core (default 1)', workerCount)
     .option('--shard <K/N>', 'run shard K of N (1-based), or "auto": JOB_COMPLETION_INDEX + 1 of FAULTLINE_SHARDS; combine the --json reports with faultline merge')

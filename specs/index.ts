@@ -1,5 +1,6 @@
 export { defineModel, isModel, describeAction, injectsFaults } from './model.ts';
 export type { Model, Params, ModelFactory, FaultKind, InjectsFaults, Fairness } from './model.ts';
+export type { PartialOrderModel, PartialOrderSession } from './partial-order.ts';
 export { canonicalJson } from './canonical.ts';
 export * from './actor/index.ts';
 export { eventually, leadsTo, mapLiveness, actorFairness, actingNode, consensusView } from './actor/liveness.ts';

@@ -1,5 +1,6 @@
 import type { ConsensusView, LivenessProperty } from './actor/liveness.ts';
 import type { FaultKind } from './actor/faults.ts';
+import type { PartialOrderModel } from './partial-order.ts';
 
 /**
  * The kernel every spec compiles to (after Stateright's `Model`, TLA+'s Init/Next).
@@ -49,6 +50,8 @@ export interface Model<S, A> {
   faultKind?(action: A): FaultKind | undefined;
   /** A consensus protocol's decisions, for the FLP walk-through (`faultline flp`). */
   consensus?: ConsensusView<S, A>;
+  /** What partial-order reduction needs (actor protocols that are untimed and unconstrained); without it a search is never reduced. */
+  partialOrder?: PartialOrderModel<S, A>;
 }
 
 /** Weak fairness of a model's actions: which enabled actions a fair run must eventually take. */

@@ -28,6 +28,8 @@ export interface CheckCommandOptions extends EnvironmentOptions {
   lint?: boolean;
   coverage?: boolean;
   exact?: boolean;
+  /** True with --por, false with --no-por. */
+  por?: boolean;
   workers?: number | 'auto';
   /** `K/N` or `auto`: run shard K of N (merge the shards' --json reports with faultline merge). */
   shard?: string;
@@ -78,6 +80,7 @@ export async function check(specFile: string, options: CheckCommandOptions): Pro
       ...(options.minimize ? { minimize: 'faults' as const } : {}),
       ...(options.coverage ? { coverage: true } : {}),
       ...(options.exact ? { exact: true } : {}),
+      ...(options.por !== undefined ? { por: options.por } : {}),
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       ...(options.shard !== undefined ? { shard: options.shard } : {}),
       ...(options.splitDepth !== undefined ? { splitDepth: options.splitDepth } : {}),
@@ -188,7 +191,10 @@ function goalLines(report: CheckReport): string {
 function humanResult(report: CheckReport): string {
   const s = report.stats;
   const rate = s.seconds > 0 ? ` (${count(Math.round(s.distinctStates / s.seconds))} states/s)` : '';
-  const summary = `${count(s.distinctStates)} distinct states, ${count(s.generatedStates)} generated, depth ${s.depth}, ${s.seconds.toFixed(2)} s${rate}`;
+  const por = report.partialOrder
+    ? `\npartial-order reduction: ${count(report.partialOrder.reducedStates)} state${report.partialOrder.reducedStates === 1 ? '' : 's'} expanded with an ample set${report.violations.some((v) => v.kind === 'invariant' || v.kind === 'terminal') ? '; the trace may be longer than a shortest one (check without --por for that)' : ''}`
+    : '';
+  const summary = `${count(s.distinctStates)} distinct states, ${count(s.generatedStates)} generated, depth ${s.depth}, ${s.seconds.toFixed(2)} s${rate}${por}`;
   if (report.result === 'pass' && report.shard) {
     return `pass (shard ${report.shard.index}/${report.shard.count}): every property holds in every state this shard explored; faultline merge the shards' --json reports for the verdict\n${summary}`;
   }

@@ -10,6 +10,7 @@ import { World } from './world.ts';
 import type { WorldState } from './world-state.ts';
 import { compileFaults, FAULT_OF_STEP, faultStep, initialFaultCounts, type FaultAction } from './faults.ts';
 import { symmetryReduction } from './symmetry.ts';
+import { actorPartialOrder } from './partial-order.ts';
 import { actorFairness, consensusView, eventually, leadsTo, mapLiveness, type ConsensusView, type LivenessProperty } from './liveness.ts';
 import { generalsView, type GeneralsView } from './generals.ts';
 
@@ -458,5 +459,18 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     consensus: def.consensus && consensusView(def.consensus, topology, timed(env)),
     generals: def.generals && generalsView(def.generals, topology, [...Object.keys(def.invariants ?? {}), ...Object.keys(def.terminal ?? {})]),
   };
+  // Partial-order reduction: for untimed protocols without a state constraint (see specs/actor/partial-order.ts).
+  if (!timed(env) && model.constraint === undefined) {
+    model.partialOrder = actorPartialOrder({
+      topology,
+      environment: env,
+      model,
+      invariants: (def.invariants ?? {}) as Record<string, (w: World) => boolean>,
+      reachable: def.reachable as Record<string, (w: World) => boolean> | undefined,
+      terminal: (def.terminal ?? {}) as Record<string, (w: World) => boolean>,
+      quiescent,
+      symmetricRoles: representative ? symmetricRoles : [],
+    });
+  }
   return model;
 }
