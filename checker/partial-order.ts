@@ -1,10 +1,7 @@
 import type { Model, PartialOrderSession } from '../specs/index.ts';
-import { SEEN, VIOLATED } from './expansion.ts';
-import { Exploration } from './exploration.ts';
-import { PackedFrontier } from './frontier.ts';
+import { breadthFirst, type ExpansionOrder } from './bfs.ts';
 import type { SearchOptions } from './options.ts';
 import type { CheckResult, PartialOrderStats } from './result.ts';
-import { checkedForChanges } from './successor-fingerprint.ts';
 
 /**
  * Partial-order reduction (ample sets) for breadth-first search, on models that declare
@@ -29,7 +26,7 @@ import { checkedForChanges } from './successor-fingerprint.ts';
  *   Terminal properties need none: a quiescent state enables no action of A_n, so a path
  *   to it from s takes one of them.
  * - C3 (proviso, safe for any search order): if an ample successor was already visited, s is
- *   fully expanded; so a chain of states where the ample action is postponed only moves to
+ *   fully expanded (bfs.ts's breadthFirst does this for any ExpansionOrder); so a chain of states where the ample action is postponed only moves to
  *   states discovered later, and ends.
  *
  * H and the read locations are learnt as the search goes, and the search is sound for what
@@ -178,71 +175,15 @@ function ample<S, A>(k: Knowledge<S, A>, state: S, actions: readonly A[]): numbe
   return best;
 }
 
-/** One breadth-first search with ample sets; throws {@link Restart}. Mirrors bfs.ts (without checkpoints). */
-function reducedBfs<S, A>(k: Knowledge<S, A>, model: Model<S, A>, options: SearchOptions): CheckResult<S, A> {
-  const x = new Exploration(model, options);
-  const frontier = new PackedFrontier<S>(x.successors);
-  const maxDepth = options.maxDepth ?? Infinity;
-  const inits = x.initialStates();
-  for (let i = 0; i < inits.length; i++) {
-    const id = x.visit(inits[i], -1, i);
-    k.absorbReads();
-    if (id === VIOLATED) {
-      x.depth = 1;
-      return x.result('bfs', [x.violation()]);
-    }
-    if (id < 0) continue;
-    x.depth = 1;
-    frontier.push(inits[i], id);
-    if (x.mustStop(frontier.size)) return x.result('bfs', []);
-  }
-  let steps = 0;
-  let levelLeft = frontier.size;
-  while (frontier.size > 0) {
-    if (levelLeft === 0) {
-      levelLeft = frontier.size;
-      steps++;
-      x.depth = steps + 1;
-    }
-    const state = frontier.pop();
-    const id = frontier.poppedId;
-    levelLeft--;
-    if (!x.expandable(state, id)) continue;
-    if (steps >= maxDepth) {
-      if (!x.incomplete && x.hasUnvisitedSuccessor(state, id)) x.incomplete = 'max-depth';
-      continue;
-    }
-    const actions = x.actionsOf(state, id);
-    const sampled = checkedForChanges(id);
-    if (sampled) x.checkUnchanged(id);
-    const first = ample(k, state, actions);
-    // The ample set first; everything when there is none, or (C3) when one of its successors was seen before.
-    let full = first === undefined;
-    const order = first ?? actions.map((_, a) => a);
-    const taken = new Uint8Array(actions.length);
-    for (let pass = 0; pass < 2; pass++) {
-      const list = pass === 0 ? order : actions.map((_, a) => a).filter((a) => taken[a] === 0);
-      for (const a of list) {
-        taken[a] = 1;
-        const next = x.successor(state, id, actions[a]);
-        if (sampled) x.checkUnchanged(id, actions[a]);
-        if (next === undefined) continue;
-        const nextId = x.visit(next, id, a);
-        k.absorbReads();
-        if (nextId === SEEN) {
-          full = true;
-          continue;
-        }
-        if (steps + 2 > x.depth) x.depth = steps + 2;
-        if (nextId === VIOLATED) return x.result('bfs', [x.violation()]);
-        frontier.push(next, nextId);
-        if (x.mustStop(frontier.size)) return x.result('bfs', []);
-      }
-      if (!full || first === undefined) break;
-    }
-    if (first !== undefined && !full) k.reduced++;
-  }
-  return x.result('bfs', []);
+/** The ample sets as bfs's expansion order; throws {@link Restart} from inside the search. */
+function ampleOrder<S, A>(k: Knowledge<S, A>): ExpansionOrder<S, A> {
+  return {
+    first: (state, actions) => ample(k, state, actions),
+    visited: () => k.absorbReads(),
+    reduced: () => {
+      k.reduced++;
+    },
+  };
 }
 
 /**
@@ -259,7 +200,9 @@ export function partialOrderBfs<S, A>(model: Model<S, A>, options: SearchOptions
     const spent = (performance.now() - started) / 1000;
     const timeoutSeconds = options.timeoutSeconds === undefined ? undefined : Math.max(0, options.timeoutSeconds - spent);
     try {
-      const result = reducedBfs(k, session.model, { ...options, ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}) });
+      // A checkpoint records a full search's frontier; a reduced one is never checkpointed.
+      const { checkpoint: _checkpoint, ...rest } = options;
+      const result = breadthFirst(session.model, { ...rest, ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}) }, ampleOrder(k));
       result.stats.seconds = (performance.now() - started) / 1000;
       return { ...result, partialOrder: { reducedStates: k.reduced, restarts } };
     } catch (error) {
