@@ -65,6 +65,10 @@ export class SuccessorFingerprints {
   private values: unknown[] = new Array<unknown>(256).fill(undefined);
   private hashA = new Int32Array(256);
   private hashB = new Int32Array(256);
+  // An array element's own hash (before its position is mixed in): an element that moved by
+  // one place (an insertion or removal before it, as in a sorted network) is not hashed again.
+  private rawA = new Int32Array(256);
+  private rawB = new Int32Array(256);
   private child = new Int32Array(256);
   private parent: unknown = undefined;
   private parentA = 0;
@@ -186,6 +190,8 @@ export class SuccessorFingerprints {
     if (this.isArray[node] === 1) {
       ea = elementA(i, a);
       eb = elementB(i, b);
+      this.rawA[at] = a;
+      this.rawB[at] = b;
     } else if (value === undefined) {
       // Keys whose value is undefined are not entries (as in JSON); a successor's value at
       // such a key is never === undefined, so the entry is never reused.
@@ -303,25 +309,35 @@ export class SuccessorFingerprints {
     const n = v.length;
     const first = this.first[node];
     const had = this.size[node];
-    const shared = n < had ? n : had;
+    const shift = n - had; // +1: one element inserted, -1: one removed (elements after it moved)
     const values = this.values;
     const zeros = this.zeros[node] === 1;
     let a = this.sumA[node];
     let b = this.sumB[node];
-    for (let i = 0; i < shared; i++) {
-      const at = first + i;
+    for (let i = 0; i < n; i++) {
       const e = v[i];
-      if (values[at] === e && (!zeros || e !== 0 || Object.is(values[at], e))) continue;
-      this.hashAt(e, this.child[at]);
-      a = (a + elementA(i, this.ra) - this.hashA[at]) | 0;
-      b = (b + elementB(i, this.rb) - this.hashB[at]) | 0;
+      let ha: number;
+      let hb: number;
+      if (i < had) {
+        const at = first + i;
+        if (values[at] === e && (!zeros || e !== 0 || Object.is(values[at], e))) continue;
+        a = (a - this.hashA[at]) | 0;
+        b = (b - this.hashB[at]) | 0;
+      }
+      const from = first + i - shift;
+      if (shift !== 0 && i - shift >= 0 && i - shift < had && values[from] === e && (!zeros || e !== 0 || Object.is(values[from], e))) {
+        ha = this.rawA[from];
+        hb = this.rawB[from];
+      } else {
+        if (i < had) this.hashAt(e, this.child[first + i]);
+        else this.leaf(e);
+        ha = this.ra;
+        hb = this.rb;
+      }
+      a = (a + elementA(i, ha)) | 0;
+      b = (b + elementB(i, hb)) | 0;
     }
-    for (let i = shared; i < n; i++) {
-      this.leaf(v[i]);
-      a = (a + elementA(i, this.ra)) | 0;
-      b = (b + elementB(i, this.rb)) | 0;
-    }
-    for (let at = first + shared; at < first + had; at++) {
+    for (let at = first + n; at < first + had; at++) {
       a = (a - this.hashA[at]) | 0;
       b = (b - this.hashB[at]) | 0;
     }
@@ -409,6 +425,8 @@ export class SuccessorFingerprints {
     const grow = (a: Int32Array): Int32Array<ArrayBuffer> => grown(a, size);
     this.hashA = grow(this.hashA);
     this.hashB = grow(this.hashB);
+    this.rawA = grow(this.rawA);
+    this.rawB = grow(this.rawB);
     this.child = grow(this.child);
     // Kept dense (never holey), so reads stay fast.
     for (let i = this.values.length; i < size; i++) this.values.push(undefined);

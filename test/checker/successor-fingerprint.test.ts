@@ -9,7 +9,8 @@ const leaves: unknown[] = [null, undefined, true, false, 0, -0, 1, 2, 200, -7, 0
 
 /**
  * A successor as a spec's `next` makes one: mostly the parent's own values (the same objects),
- * with some elements and entries replaced, added, removed, set to undefined, or reordered.
+ * with some elements and entries replaced, added, removed (at the end or in the middle), set to
+ * undefined, or reordered.
  */
 function successorOf(parent: unknown, random: () => number, depth = 0): unknown {
   const roll = random();
@@ -19,6 +20,9 @@ function successorOf(parent: unknown, random: () => number, depth = 0): unknown 
     const out = parent.map((e) => successorOf(e, random, depth + 1));
     if (random() < 0.2) out.push(leaves[Math.floor(random() * leaves.length)]);
     if (random() < 0.2) out.pop();
+    // An insertion or removal in the middle moves the later elements by one (a sorted network).
+    if (random() < 0.25) out.splice(Math.floor(random() * (out.length + 1)), 0, random() < 0.5 ? leaves[Math.floor(random() * leaves.length)] : out[Math.floor(random() * out.length)]);
+    if (random() < 0.25 && out.length > 0) out.splice(Math.floor(random() * out.length), 1);
     if (random() < 0.1) out.reverse();
     return out;
   }
