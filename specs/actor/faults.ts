@@ -178,8 +178,8 @@ export const FAULT_KINDS: readonly FaultKindDefinition[] = [
       if (!(max > 0)) return undefined;
       return (w, out) => {
         if (!underBudget(w.faults.drops, max)) return;
+        const faults = counted(w.faults, 'drops', max); // one counter object for every drop (never written)
         for (const i of distinctIndices(w.net)) {
-          const faults = counted(w.faults, 'drops', max);
           out.push({ kind: 'drop', envelope: w.net[i], chosen: [], result: { ...w, net: removeEnvelope(w.net, i), faults } });
         }
       };
@@ -201,10 +201,10 @@ export const FAULT_KINDS: readonly FaultKindDefinition[] = [
       if (!(max > 0)) return undefined;
       return (w, out) => {
         if (!underBudget(w.faults.dups, max)) return;
+        const faults = counted(w.faults, 'dups', max);
         for (const i of distinctIndices(w.net)) {
           const net = w.net.slice();
           net.splice(i + 1, 0, w.net[i]);
-          const faults = counted(w.faults, 'dups', max);
           out.push({ kind: 'duplicate', envelope: w.net[i], chosen: [], result: { ...w, net, faults } });
         }
       };
@@ -226,6 +226,7 @@ export const FAULT_KINDS: readonly FaultKindDefinition[] = [
       if (!(max > 0)) return undefined;
       return (w, out) => {
         if (!underBudget(w.faults.crashes, max)) return;
+        const faults = counted(w.faults, 'crashes', max);
         for (const node of topology.ids) {
           if (w.down.includes(node)) continue;
           const { [node]: _, ...timers } = w.timers;
@@ -234,7 +235,7 @@ export const FAULT_KINDS: readonly FaultKindDefinition[] = [
             timers,
             down: topology.ids.filter((id) => id === node || w.down.includes(id)),
             net: w.net.filter((e) => e.to !== node), // its inbox dies with it
-            faults: counted(w.faults, 'crashes', max),
+            faults,
           };
           out.push({ kind: 'crash', node, chosen: [], result });
         }
@@ -289,10 +290,10 @@ export const FAULT_KINDS: readonly FaultKindDefinition[] = [
         if (w.split.length > 0) {
           out.push({ kind: 'heal', chosen: [], result: { ...w, split: [] } });
         } else if (underBudget(w.faults.partitions, max) && ids.length > 1) {
+          const faults = counted(w.faults, 'partitions', max);
           for (let mask = 0; mask < (1 << others.length) - 1; mask++) {
             const side = [first, ...others.filter((_, j) => mask & (1 << j))];
             const rest = ids.filter((id) => !side.includes(id));
-            const faults = counted(w.faults, 'partitions', max);
             out.push({ kind: 'partition', side, rest, chosen: [], result: { ...w, split: side, faults } });
           }
         }

@@ -87,8 +87,12 @@ export function describeMessage(msg: Message): string {
   return fields.length === 0 ? msg.type : `${msg.type}(${fields.map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')})`;
 }
 
+/** An envelope as labels name it: `<message> a→b`. */
+function link(e: Envelope): string {
+  return `${describeMessage(e.msg)} ${e.from}→${e.to}`;
+}
+
 function describeAction(a: ActorAction): string {
-  const link = (e: Envelope): string => `${describeMessage(e.msg)} ${e.from}→${e.to}`;
   let label: string;
   if (a.kind === 'deliver') label = `deliver ${link(a.envelope)}`;
   else if (a.kind === 'timer') label = `timer ${a.timer} @${a.node}`;
@@ -104,7 +108,7 @@ function describeFault(a: FaultAction): string {
   const x = a as Partial<{ envelope: Envelope; node: NodeId; side: NodeId[]; rest: NodeId[] }>;
   switch (faultStep(a.kind)!.subject) {
     case 'envelope':
-      return `${a.kind} ${describeMessage(x.envelope!.msg)} ${x.envelope!.from}→${x.envelope!.to}`;
+      return `${a.kind} ${link(x.envelope!)}`;
     case 'node':
       return `${a.kind} ${x.node!}`;
     case 'split':
@@ -124,8 +128,6 @@ function validateSymmetric(symmetric: unknown, roles: readonly string[]): void {
     if (!roles.includes(role)) throw new Error(`symmetric: no role "${role}" (roles: ${roles.join(', ')})`);
   }
 }
-
-const FAULT_OF: Readonly<Record<string, FaultKind | undefined>> = FAULT_OF_STEP;
 
 /**
  * Declares a protocol of nodes exchanging messages and compiles it to a {@link Model}
@@ -359,7 +361,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     symmetry: { roles: symmetricRoles, reduced: representative !== undefined },
     configure: (options) => compile(def, options.params ?? params, { ...overrides, ...options.environment }, options.symmetry ?? symmetry),
     describeEnvironment: () => describeEnvironment(env),
-    faultKind: (action) => FAULT_OF[action.kind],
+    faultKind: (action) => FAULT_OF_STEP[action.kind],
     handlers: () =>
       Object.entries(def.roles).flatMap(([role, r]): DeclaredHandler[] => [
         ...(r.onStart ? [{ role, kind: 'start' as const, name: 'onStart' }] : []),
