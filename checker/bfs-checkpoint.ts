@@ -9,7 +9,7 @@
  * count is the one before its expansion: on resume it is expanded again, its successors found
  * before the stop are seen (not counted twice), and the rest follow in the same order.
  */
-import { writeCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { DEFAULT_CHECKPOINT_SECONDS, writeCheckpoint, type Checkpoint } from './checkpoint.ts';
 import type { Exploration } from './exploration.ts';
 import type { Frontier } from './frontier.ts';
 import type { CheckpointOptions } from './options.ts';
@@ -22,8 +22,6 @@ export interface BfsPosition {
   levelLeft: number;
 }
 
-const DEFAULT_EVERY_SECONDS = 300;
-
 /** Takes a BFS's checkpoints and restores it from one. */
 export class BfsCheckpointer<S, A> {
   private nextAt: number;
@@ -33,7 +31,7 @@ export class BfsCheckpointer<S, A> {
     private readonly x: Exploration<S, A>,
     private readonly options: CheckpointOptions,
   ) {
-    this.nextAt = performance.now() + (options.everySeconds ?? DEFAULT_EVERY_SECONDS) * 1000;
+    this.nextAt = performance.now() + (options.everySeconds ?? DEFAULT_CHECKPOINT_SECONDS) * 1000;
   }
 
   /**
@@ -99,7 +97,7 @@ export class BfsCheckpointer<S, A> {
     });
     if (options.keep) for (let i = options.head ? 1 : 0; i < states.length; i++) frontier.push(states[i], ids[i]);
     const now = performance.now();
-    this.nextAt = now + (this.options.everySeconds ?? DEFAULT_EVERY_SECONDS) * 1000;
+    this.nextAt = now + (this.options.everySeconds ?? DEFAULT_CHECKPOINT_SECONDS) * 1000;
     this.options.onWrite?.(bytes, (now - started) / 1000);
   }
 }

@@ -69,6 +69,9 @@ export function serializeStates(states: readonly unknown[]): Uint8Array {
   return serialize(states);
 }
 
+/** Seconds between periodic checkpoints when not given (bfs() and parallelBfs()). */
+export const DEFAULT_CHECKPOINT_SECONDS = 300;
+
 /** States per chunk when the writer serialises them itself (bounds the memory a write takes). */
 const CHUNK = 1 << 16;
 

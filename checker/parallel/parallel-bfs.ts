@@ -10,7 +10,7 @@ import { GrowthCoordinator, SharedVisitedSet } from '../shared-visited-set.ts';
 import { planTransfers } from './balance.ts';
 import { startThread } from './start-thread.ts';
 import { initialStates } from '../initial-states.ts';
-import { writeCheckpoint, type Checkpoint } from '../checkpoint.ts';
+import { DEFAULT_CHECKPOINT_SECONDS, writeCheckpoint, type Checkpoint } from '../checkpoint.ts';
 import { memoryExhausted, publishCounts } from '../exploration.ts';
 import {
   Control,
@@ -311,6 +311,13 @@ class ParallelRun<S, A> {
     options.onWrite?.(bytes, (now - started) / 1000);
   }
 
+  /** States generated so far as the workers publish them while they search, a resumed checkpoint's included. */
+  private liveGenerated(): number {
+    let generated = this.generatedBefore;
+    for (let w = 0; w < this.workers; w++) generated += this.stats[2 * w];
+    return generated;
+  }
+
   /** Search seconds so far, a resumed checkpoint's included. */
   private elapsedSeconds(): number {
     return this.secondsBefore + (performance.now() - this.started) / 1000;
@@ -383,16 +390,12 @@ class ParallelRun<S, A> {
       const every = (this.options.progressEverySeconds ?? 2) * 1000;
       this.timers.push(
         setInterval(() => {
-          let generated = this.generatedBefore;
           let queue = 0;
-          for (let w = 0; w < this.workers; w++) {
-            generated += this.stats[2 * w];
-            queue += this.stats[2 * w + 1];
-          }
+          for (let w = 0; w < this.workers; w++) queue += this.stats[2 * w + 1];
           try {
             onProgress({
               distinctStates: this.visited.size,
-              generatedStates: generated,
+              generatedStates: this.liveGenerated(),
               depth: this.depth,
               queue,
               seconds: this.elapsedSeconds(),
@@ -415,11 +418,7 @@ class ParallelRun<S, A> {
     const poll = () => {
       const reason = stop && Atomics.load(stop, 0) !== 0 ? StopReason.interrupted : memoryExhausted(this.options) ? StopReason.memory : StopReason.running;
       if (reason !== StopReason.running) Atomics.compareExchange(this.control, Control.stop, StopReason.running, reason);
-      if (stop) {
-        let generated = this.generatedBefore;
-        for (let w = 0; w < this.workers; w++) generated += this.stats[2 * w];
-        publishCounts(stop, this.visited.size, generated, this.depth);
-      }
+      if (stop) publishCounts(stop, this.visited.size, this.liveGenerated(), this.depth);
     };
     poll(); // a budget already exceeded stops the first level at once
     this.timers.push(setInterval(poll, 100));
@@ -520,8 +519,6 @@ class ParallelRun<S, A> {
     };
   }
 }
-
-const DEFAULT_CHECKPOINT_SECONDS = 300;
 
 /** What each stop reason makes of an incomplete search. */
 const STOPPED_BY: Partial<Record<number, IncompleteReason>> = {
