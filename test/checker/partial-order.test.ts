@@ -45,6 +45,33 @@ function pingPairs(goal = true): ActorModel {
   }) as ActorModel;
 }
 
+/** The node the traps' invariants watch: it rings on Bad. */
+function alarmRole() {
+  return {
+    init: { rang: false },
+    on: {
+      Bad(a: any) {
+        a.rang = true;
+      },
+    },
+  };
+}
+
+/** A target that sends the alarm Bad when X arrives after Y. */
+function yThenXTarget() {
+  return {
+    init: { sawY: false },
+    on: {
+      Y(t: any) {
+        t.sawY = true;
+      },
+      X(t: any, _m: any, ctx: any) {
+        if (t.sawY) ctx.send('alarm', { type: 'Bad' });
+      },
+    },
+  };
+}
+
 /**
  * The trap a pairwise "different nodes commute" reduction falls into: `target` may get X
  * alone first, but the alarm rings only if the relay's Y reaches it before X.
@@ -62,25 +89,8 @@ function trap(): ActorModel {
         },
       },
       relay: { init: {}, on: { Go: (_r: any, _m: any, ctx: any) => ctx.send('target', { type: 'Y' }) } },
-      target: {
-        init: { sawY: false },
-        on: {
-          Y(t: any) {
-            t.sawY = true;
-          },
-          X(t: any, _m: any, ctx: any) {
-            if (t.sawY) ctx.send('alarm', { type: 'Bad' });
-          },
-        },
-      },
-      alarm: {
-        init: { rang: false },
-        on: {
-          Bad(a: any) {
-            a.rang = true;
-          },
-        },
-      },
+      target: yThenXTarget(),
+      alarm: alarmRole(),
     },
     invariants: { Quiet: (w: any) => !w.node('alarm').rang },
   }) as ActorModel;
@@ -115,25 +125,8 @@ function lateTrap(): ActorModel {
           },
         },
       },
-      target: {
-        init: { sawY: false },
-        on: {
-          Y(t: any) {
-            t.sawY = true;
-          },
-          X(t: any, _m: any, ctx: any) {
-            if (t.sawY) ctx.send('alarm', { type: 'Bad' });
-          },
-        },
-      },
-      alarm: {
-        init: { rang: false },
-        on: {
-          Bad(a: any) {
-            a.rang = true;
-          },
-        },
-      },
+      target: yThenXTarget(),
+      alarm: alarmRole(),
     },
     invariants: { Quiet: (w: any) => !w.node('alarm').rang },
   }) as ActorModel;
@@ -164,14 +157,7 @@ function lateRead(): ActorModel {
           },
         },
       },
-      alarm: {
-        init: { rang: false },
-        on: {
-          Bad(a: any) {
-            a.rang = true;
-          },
-        },
-      },
+      alarm: alarmRole(),
     },
     invariants: { XBeforeAlarm: (w: any) => !(w.node('alarm').rang && !w.node('target').x) },
   }) as ActorModel;
