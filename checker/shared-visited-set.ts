@@ -1,4 +1,5 @@
 import type { VisitedSet } from './visited-set.ts';
+import { RecentFingerprints } from './recent-fingerprints.ts';
 import { slotOf } from '../specs/hash-mix.ts';
 
 /**
@@ -68,6 +69,8 @@ export class SharedVisitedSet implements VisitedSet {
   private mask = 0;
   private limit = 0;
   private generation = 0;
+  /** This thread's own cache of fingerprints it found or added (all of them are in the table). */
+  private readonly recent = new RecentFingerprints();
 
   private constructor(
     private readonly controlBuffer: SharedArrayBuffer,
@@ -120,6 +123,8 @@ export class SharedVisitedSet implements VisitedSet {
     if (h === 0) h = ZERO_HI;
     let l = lo | 0;
     if (l === 0) l = ZERO_LO;
+    const recent = this.recent;
+    if (recent.has(h, l)) return false;
     const slots = this.slots;
     const mask = this.mask;
     let i = slotOf(h, l, mask);
@@ -134,13 +139,17 @@ export class SharedVisitedSet implements VisitedSet {
           if (Atomics.add(this.control, COUNT, 1) + 1 > this.limit) {
             Atomics.compareExchange(this.control, PHASE, this.generation * 2, this.generation * 2 + 1);
           }
+          recent.remember(h, l);
           return true;
         }
       }
       if (found === h) {
         let stored = slots[at + 1];
         while (stored === 0) stored = Atomics.load(slots, at + 1); // the writer's second store is imminent
-        if (stored === l) return false;
+        if (stored === l) {
+          recent.remember(h, l);
+          return false;
+        }
       }
       i = (i + 1) & mask;
     }

@@ -1,4 +1,5 @@
 import { slotOf } from '../specs/hash-mix.ts';
+import { RecentFingerprints } from './recent-fingerprints.ts';
 /** The set of fingerprints already seen (TLC's FPSet): the only question the search asks. */
 export interface VisitedSet {
   /** Number of distinct fingerprints stored. */
@@ -23,6 +24,7 @@ export class FingerprintTable implements VisitedSet {
   private count = 0;
   private limit: number;
   private hasZero = false;
+  private readonly recent = new RecentFingerprints();
 
   constructor(initialCapacity = 1 << 16) {
     let capacity = 1 << 4;
@@ -47,6 +49,9 @@ export class FingerprintTable implements VisitedSet {
       this.count++;
       return true;
     }
+    const recent = this.recent;
+    if (recent.has(hi, lo)) return false;
+    recent.remember(hi, lo);
     const slots = this.slots;
     const mask = this.mask;
     let i = slotOf(hi, lo, mask);

@@ -63,6 +63,16 @@ describe('SharedVisitedSet in one thread', () => {
     expect(owner.bytes).toBe((1 << 18) * 8);
   });
 
+  it('answers right when keys take turns in one slot of its cache of recent fingerprints', () => {
+    const { set } = attachedSet();
+    // Same hi, same top 16 bits of lo: one slot of the direct-mapped cache.
+    const keys = [0x10000, 0x10001, 0x1ffff];
+    for (const lo of keys) expect(set.add(1, lo)).toBe(true);
+    for (let round = 0; round < 3; round++) for (const lo of keys) expect(set.add(1, lo)).toBe(false);
+    expect(set.add(1, 0x10002)).toBe(true);
+    expect(set.size).toBe(4);
+  });
+
   it('behaves like a Set<string> of the same keys (random sequences across growth)', () => {
     fc.assert(
       fc.property(fc.array(key, { maxLength: 400 }), (keys) => {

@@ -128,6 +128,14 @@ describe('FingerprintTable', () => {
     );
   });
 
+  it('answers right when keys take turns in one slot of its cache of recent fingerprints', () => {
+    // The cache is direct-mapped on the top bits of lo ^ hi·c: with hi = 0 these keys share a slot.
+    const keys: [number, number][] = [];
+    for (let round = 0; round < 3; round++) for (const lo of [0x10000, 0x10001, 0x1ffff]) keys.push([0, lo]);
+    compareWithSet(keys);
+    compareWithSet([[0, 0], [0, 0], [0, 0x10000], [0, 0]]);
+  });
+
   it('behaves like a Set<string> when keys include both (0, 0) and (0, 1)', () => {
     compareWithSet([
       [0, 0],
