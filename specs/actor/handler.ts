@@ -40,6 +40,18 @@ export class HandlerError extends Error {
   }
 }
 
+/**
+ * The HandlerError of a handler that did different things when run twice on the same inputs
+ * (`differs` says how): the search would then depend on which run it remembered.
+ */
+export function nondeterministicHandler(handler: string, node: NodeId, handling: string | undefined, differs: string): HandlerError {
+  const error = new HandlerError(handler, node, handling, new Error(differs));
+  error.message =
+    `${handler} is not deterministic at ${node}${handling ? ` handling ${handling}` : ''}: run twice on the same local state, ` +
+    `timers and message, it did different things (${differs}); does it read Date.now, Math.random or a variable outside its local state?`;
+  return error;
+}
+
 // Thrown by choose([]) to abandon a branch that cannot happen.
 const IMPOSSIBLE = Symbol('impossible branch');
 

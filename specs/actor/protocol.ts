@@ -1,7 +1,8 @@
 import type { FaultKind, Model, Params } from '../model.ts';
 import { agesMessages, DEFAULT_ENVIRONMENT, describeEnvironment, timed, validateEnvironment, type Environment } from './environment.ts';
 import { initialClocks, localNow, tickedClocks, timerDue } from './clock.ts';
-import { runHandler, type Effects } from './handler.ts';
+import { nondeterministicHandler, runHandler, type Effects } from './handler.ts';
+import { HandlerMemo, type HandlerInputs } from './handler-memo.ts';
 import { addEnvelope, distinctIndices, envelopeKey, linkHeads, removeEnvelope, sealEnvelope } from './network.ts';
 import { freezePlain, shareUnchanged } from './plain-data.ts';
 import { topologyOf, type Topology } from './topology.ts';
@@ -230,35 +231,46 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
   validatePersistent(def, topology, initialLocal);
   const messageTypes = def.messages && new Set<string>(def.messages);
 
-  /** Applies one handler run's effects to the world. */
+  /**
+   * Settles one handler run's effects: the local state frozen, sharing the parts of the old one
+   * it did not change (`prev`); the sends sealed into envelopes; timers and events frozen. Settled
+   * effects are never written again, so the memo may hand them to any world with the same inputs.
+   */
+  const settle = (fx: Effects, prev: unknown): Effects => {
+    // A world's parts are frozen: shared by many worlds, they keep their identity in the frontier,
+    // and the parts of a local state a handler did not change stay the old state's.
+    const local = freezePlain(shareUnchanged(fx.local, prev));
+    const sends = fx.sends.map((e) => sealEnvelope(aging ? { ...e, age: 0 } : e));
+    if (!Object.isFrozen(fx.timers)) Object.freeze(fx.timers);
+    for (const e of fx.events) Object.freeze(e);
+    return { local, sends, timers: fx.timers, chosen: fx.chosen, events: fx.events };
+  };
+
+  /** Applies one handler run's settled effects to the world. */
   const apply = (w: WorldState, node: NodeId, fx: Effects): WorldState => {
     let net = w.net;
     for (const e of fx.sends) {
-      if (!w.down.includes(e.to)) net = addEnvelope(net, sealEnvelope(aging ? { ...e, age: 0 } : e), env.fifo);
+      if (!w.down.includes(e.to)) net = addEnvelope(net, e, env.fifo);
     }
     // Timers the handler left alone (the very object it was given) keep the world's.
     let timers = w.timers;
     const had = w.timers[node];
-    if (fx.timers === had) {
-      if (had !== undefined && !Object.isFrozen(had)) Object.freeze(had); // a timer fired: the rest, new
-    } else {
+    if (fx.timers !== had) {
       let armed = false;
       for (const _ in fx.timers) {
         armed = true;
         break;
       }
-      if (armed) timers = { ...w.timers, [node]: Object.freeze(fx.timers) };
+      if (armed) timers = { ...w.timers, [node]: fx.timers };
       else if (had !== undefined) {
         timers = { ...w.timers };
         delete timers[node];
       }
     }
-    // A world's parts are frozen: shared by many worlds, they keep their identity in the frontier,
-    // and the parts of a local state a handler did not change stay the old state's.
-    const local = freezePlain(shareUnchanged(fx.local, w.nodes[node]));
+    const local = fx.local;
     const nodes = local === w.nodes[node] ? w.nodes : { ...w.nodes, [node]: local };
     const next: WorldState = { ...w, nodes, timers, net };
-    if (fx.events.length > 0) next.history = [...(w.history ?? []), ...fx.events.map((e) => Object.freeze(e))];
+    if (fx.events.length > 0) next.history = [...(w.history ?? []), ...fx.events];
     return next;
   };
 
@@ -272,28 +284,38 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     return undefined;
   };
 
-  /** Runs a handler at `node` on world `w`: one successor per combination of choices. */
+  const memo = new HandlerMemo();
+
+  /**
+   * Runs a handler at `node` on world `w`: one successor per combination of choices. `armed`
+   * is the node's timers in the world the step starts from (`w`'s, unless a timer fired), and
+   * `message` the message handled: with the node's local state, clock and operation in flight,
+   * what the memo knows a run by.
+   */
   const run = (
     w: WorldState,
     node: NodeId,
     handler: string,
     body: (draft: any, ctx: any) => unknown,
+    armed: object | undefined,
+    message?: Message,
     sender?: NodeId,
     handling?: () => string,
-  ): { result: WorldState; chosen: unknown[] }[] =>
-    runHandler({
-      topology,
-      node,
-      local: w.nodes[node],
-      timers: w.timers[node] ?? {},
-      now: localNow(w, node),
-      pending: pendingOf(w, node),
-      sender,
-      handler,
-      handling,
-      messageTypes,
-      body,
-    }).map((fx) => ({ result: apply(w, node, fx), chosen: fx.chosen }));
+  ): { result: WorldState; chosen: unknown[] }[] => {
+    const local = w.nodes[node];
+    const now = localNow(w, node);
+    const pending = pendingOf(w, node);
+    const inputs: HandlerInputs | undefined =
+      local !== null && typeof local === 'object' ? { local, message, handler, node, timers: armed, now, pending, sender } : undefined;
+    let effects = inputs && memo.get(inputs);
+    if (effects === undefined) {
+      const timers = w.timers[node] ?? {};
+      effects = runHandler({ topology, node, local, timers, now, pending, sender, handler, handling, messageTypes, body }).map((fx) => settle(fx, local));
+      const differs = inputs && memo.set(inputs, effects);
+      if (differs !== undefined) throw nondeterministicHandler(handler, node, handling?.(), differs);
+    }
+    return effects.map((fx) => ({ result: apply(w, node, fx), chosen: fx.chosen }));
+  };
 
   const roleName = (id: NodeId): string => topology.node.get(id)!.role;
 
@@ -346,7 +368,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     topology,
     role: roleOf,
     initialLocal,
-    runRecover: (w, node) => run(w, node, handlerName(roleName(node), 'recover', 'onRecover'), roleOf(node).onRecover!),
+    runRecover: (w, node) => run(w, node, handlerName(roleName(node), 'recover', 'onRecover'), roleOf(node).onRecover!, w.timers[node]),
   });
 
   const model: ActorModel = {
@@ -387,7 +409,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
       for (const id of topology.ids) {
         const onStart = roleOf(id).onStart;
         if (!onStart) continue;
-        worlds = worlds.flatMap((w) => run(w, id, handlerName(roleName(id), 'start', 'onStart'), onStart).map((o) => o.result));
+        worlds = worlds.flatMap((w) => run(w, id, handlerName(roleName(id), 'start', 'onStart'), onStart, w.timers[id]).map((o) => o.result));
       }
       return worlds;
     },
@@ -405,7 +427,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
         const rest = { ...w, net: removeEnvelope(w.net, i) };
         const name = handlerName(role, 'message', type);
         const handling = (): string => `${describeMessage(envelope.msg)} from ${envelope.from}`;
-        for (const o of run(rest, envelope.to, name, (draft, ctx) => handler(draft, envelope.msg, ctx), envelope.from, handling)) {
+        for (const o of run(rest, envelope.to, name, (draft, ctx) => handler(draft, envelope.msg, ctx), w.timers[envelope.to], envelope.msg, envelope.from, handling)) {
           out.push({ kind: 'deliver', envelope, ...o });
         }
       }
@@ -416,7 +438,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
         const rest = { ...w, timers: { ...w.timers } };
         if (Object.keys(left).length === 0) delete rest.timers[node];
         else rest.timers[node] = left;
-        for (const o of run(rest, node, handlerName(roleName(node), 'timer', timer), handler)) out.push({ kind: 'timer', node, timer, ...o });
+        for (const o of run(rest, node, handlerName(roleName(node), 'timer', timer), handler, w.timers[node])) out.push({ kind: 'timer', node, timer, ...o });
       }
       if (mayTick(w)) {
         const net = aging ? w.net.map((e) => sealEnvelope({ ...e, age: (e.age ?? 0) + 1 })).sort(byKey) : w.net;

@@ -350,6 +350,20 @@ describe.concurrent('faultline check: bad input → exit 2, one line, no stack t
     );
   });
 
+  it('an actor spec whose handler is not deterministic (past the lint): the handler named, the two runs, and the trace', async () => {
+    const r = await faultline('check', `${FIXTURES}/nondeterministic-handler.ts`, '--no-lint');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const [first, second] = r.stderr.split('\n');
+    expect(first).toMatch(
+      new RegExp(
+        `^faultline: ${FIXTURES}/nondeterministic-handler\\.ts: the spec threw in actions\\(\\): counter\\.on\\.Tick is not deterministic at counter handling Tick from pinger-[12]: run twice on the same local state, timers and message, it did different things \\(first .*, then .*\\); does it read Date\\.now, Math\\.random or a variable outside its local state\\? \\(fix the spec; --debug shows the stack\\)$`,
+      ),
+    );
+    expect(second).toBe('the state it threw on, and how it was reached:');
+    expect(r.stderr).not.toMatch(/^ {4}at /m);
+  });
+
   it('unknown flag', async () => {
     const line = expectBadInput(await faultline('check', 'protocols/two-phase.ts', '--bogus'));
     expect(line).toBe("faultline: unknown option '--bogus' (see faultline --help)");
