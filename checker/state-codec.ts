@@ -523,6 +523,7 @@ export class StateCodec {
       case INTERNED: {
         const k = this.readVarint();
         const v = this.interned[k];
+        r.markFrozen();
         r.put(node, i, v, this.internedHashes.a[k], this.internedHashes.b[k], -1);
         return v;
       }
@@ -538,7 +539,10 @@ export class StateCodec {
             r.put(array, j, undefined, constantA[UNDEFINED], constantB[UNDEFINED], -1); // a hole hashes as undefined
           } else out.push(this.record(r, array, j));
         }
-        if (b === FROZEN_ARRAY) Object.freeze(out);
+        if (b === FROZEN_ARRAY) {
+          Object.freeze(out);
+          r.markFrozen();
+        }
         r.close(array);
         r.put(node, i, out, r.ra, r.rb, array);
         return out;
@@ -549,7 +553,10 @@ export class StateCodec {
         const object = r.openObject(shape.keys, shape.keyA, shape.keyB);
         for (let j = 0; j < shape.keys.length; j++) this.record(r, object, j);
         const out = shape.build(r.entryValues, r.firstEntry(object));
-        if (b === FROZEN_OBJECT) Object.freeze(out);
+        if (b === FROZEN_OBJECT) {
+          Object.freeze(out);
+          r.markFrozen();
+        }
         r.close(object);
         r.put(node, i, out, r.ra, r.rb, object);
         return out;

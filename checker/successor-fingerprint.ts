@@ -16,6 +16,8 @@ import {
 
 const arrayProto = Array.prototype;
 const objectProto = Object.prototype;
+/** The hashes of frozen values, by identity (see SuccessorFingerprints.hashFrozen); entries go with their values. */
+const frozenHashes = new WeakMap<object, readonly [number, number]>();
 
 /**
  * Whether the search checks, for the state with log id `id`, that the spec left it unchanged
@@ -74,6 +76,8 @@ export class SuccessorFingerprints {
   private parentA = 0;
   private parentB = 0;
   private hasParent = false;
+  /** Whether the parent holds frozen values: then its successors' frozen values are looked up by identity. */
+  private frozenParts = false;
   /** The hash of the last container closed or value hashed, in two lanes. */
   ra = 0;
   rb = 0;
@@ -140,6 +144,7 @@ export class SuccessorFingerprints {
   /** Starts recording a parent. */
   begin(): void {
     this.hasParent = false;
+    this.frozenParts = false;
     this.nodeCount = 0;
     this.entryCount = 0;
   }
@@ -216,6 +221,11 @@ export class SuccessorFingerprints {
     if (node >= 0) this.zeros[node] = 1;
   }
 
+  /** Notes that the parent holds a frozen value (whoever records one says so: the codec, or the walk). */
+  markFrozen(): void {
+    this.frozenParts = true;
+  }
+
   /** Puts a value hashed from scratch (nothing inside it will be reused). */
   putLeaf(node: number, i: number, value: unknown): void {
     if (value === 0) this.markZero(node);
@@ -238,6 +248,7 @@ export class SuccessorFingerprints {
   /** Records `v`, element or entry `i` of `node`, by walking it. */
   private record(v: unknown, node: number, i: number): void {
     if (typeof v !== 'object' || v === null) return this.putLeaf(node, i, v);
+    if (Object.isFrozen(v)) this.frozenParts = true;
     const proto = Object.getPrototypeOf(v);
     if (proto === arrayProto) {
       const elements = v as unknown[];
@@ -291,6 +302,28 @@ export class SuccessorFingerprints {
 
   /** Hashes `v` into ra/rb, where the parent held the composite `node` (-1: nothing to reuse). */
   private hashAt(v: unknown, node: number): void {
+    // Only states with frozen parts pay for asking (isFrozen is a call, not inlined).
+    if (this.frozenParts && typeof v === 'object' && v !== null && Object.isFrozen(v)) return this.hashFrozen(v, node);
+    this.hashFresh(v, node);
+  }
+
+  /**
+   * A frozen value cannot change, so its hash is remembered by identity: the parts of an actor
+   * world (local states, envelopes, messages) are frozen and shared by many worlds, and a
+   * successor's new parts are mostly parts other worlds had before.
+   */
+  private hashFrozen(v: object, node: number): void {
+    const known = frozenHashes.get(v);
+    if (known !== undefined) {
+      this.ra = known[0];
+      this.rb = known[1];
+      return;
+    }
+    this.hashFresh(v, node);
+    frozenHashes.set(v, [this.ra, this.rb]);
+  }
+
+  private hashFresh(v: unknown, node: number): void {
     if (node < 0 || typeof v !== 'object' || v === null) {
       this.leaf(v);
     } else if (this.isArray[node] === 1) {

@@ -16,6 +16,21 @@ function successorOf(parent: unknown, random: () => number, depth = 0): unknown 
   const roll = random();
   if (roll < 0.35 || depth > 6) return parent; // shared as is
   if (roll < 0.45) return leaves[Math.floor(random() * leaves.length)];
+  // A frozen part another state had before (as an actor world's local states and envelopes are).
+  if (roll < 0.5 && frozenParts.length > 0) return frozenParts[Math.floor(random() * frozenParts.length)];
+  const out = changed(parent, random, depth);
+  if (out !== parent && out !== null && typeof out === 'object' && random() < 0.3) {
+    Object.freeze(out);
+    if (frozenParts.length < 64) frozenParts.push(out);
+    else frozenParts[Math.floor(random() * 64)] = out;
+  }
+  return out;
+}
+
+/** Frozen values made by earlier successors (hashed, and remembered by identity, before). */
+const frozenParts: object[] = [];
+
+function changed(parent: unknown, random: () => number, depth: number): unknown {
   if (Array.isArray(parent)) {
     const out = parent.map((e) => successorOf(e, random, depth + 1));
     if (random() < 0.2) out.push(leaves[Math.floor(random() * leaves.length)]);
@@ -38,7 +53,7 @@ function successorOf(parent: unknown, random: () => number, depth = 0): unknown 
 }
 
 const parents = fc.jsonValue({ maxDepth: 4 }).chain((v) =>
-  fc.constantFrom(v, { state: v, list: [v, 1, 'x'], nested: { a: [v], b: { c: v } } }),
+  fc.constantFrom(v, { state: v, list: [v, 1, 'x'], nested: { a: [v], b: { c: v } } }, { state: v, part: Object.freeze({ x: Object.freeze([1, 'a']) }) }),
 );
 
 function viaSuccessors(parentOf: (f: SuccessorFingerprints) => void, successor: unknown): Fingerprint {
