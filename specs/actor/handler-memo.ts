@@ -1,11 +1,12 @@
 import { canonicalJson } from '../canonical.ts';
 import type { Effects } from './handler.ts';
+import { hash53 } from './masked-hash.ts';
 import type { NodeId } from './types.ts';
 
 /** Past this many remembered calls the memo starts over: its memory stays bounded. */
 const MAX_ENTRIES = 1 << 20;
 /** One remembered call in this many is run again and must do the same (handlers must be deterministic). */
-const RECHECK_EVERY = 64;
+const RECHECK_EVERY = 128;
 
 /** Everything a handler run depends on besides the protocol itself. */
 export interface HandlerInputs {
@@ -105,6 +106,8 @@ export class HandlerMemo {
 
 /** How two runs' effects differ (their canonical text), or undefined when they are the same. */
 function differs(before: readonly Effects[], after: readonly Effects[]): string | undefined {
+  // Equal 53-bit hashes answer the common case without building texts (unequal data collide with odds of about 2^-53).
+  if (hash53(before.map(comparable)) === hash53(after.map(comparable))) return undefined;
   const a = canonicalJson(before.map(comparable), 'effects');
   const b = canonicalJson(after.map(comparable), 'effects');
   return a === b ? undefined : `first ${a}, then ${b}`;
