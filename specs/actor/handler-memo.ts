@@ -4,7 +4,7 @@ import { hash53 } from './masked-hash.ts';
 import type { NodeId } from './types.ts';
 
 /** Past this many remembered calls the memo starts over: its memory stays bounded. */
-const MAX_ENTRIES = 1 << 20;
+const MAX_ENTRIES = 1 << 18;
 /** One remembered call in this many is run again and must do the same (handlers must be deterministic). */
 const RECHECK_EVERY = 128;
 
