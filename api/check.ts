@@ -312,7 +312,13 @@ function reachability(
       }
     } else if (result.verdict !== 'violation') {
       const why =
-        strategy === 'random' ? 'random walks do not look for goals yet: check exhaustively (bfs, dfs)' : strategy === 'shard' ? 'in this shard; another may reach it' : 'the search stopped first';
+        strategy === 'random'
+          ? result.unreached === undefined
+            ? 'random walks under swarm do not record goals: check without --swarm, or exhaustively (bfs, dfs)'
+            : 'by the random walks, which prove nothing: check exhaustively (bfs, dfs) to know'
+          : strategy === 'shard'
+            ? 'in this shard; another may reach it'
+            : 'the search stopped first';
       warnings.push(`reachable ${unreached.join(', ')}: not reached (${why})`);
     }
   }

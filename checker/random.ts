@@ -207,8 +207,14 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions = {}): C
   };
   modelFor(undefined); // the spec's own init() errors surface first
 
-  /** Runs a walk; `seen` is called with each state (for the stats). Spec errors propagate. */
-  const run = (walk: Walk, seen?: (s: S) => void, out: Outcome = { initIndex: 0, actionIndices: [] }): Outcome => {
+  // Reachability goals, and per goal the walk prefix that first reached it. Only walks under the
+  // model's own environment record witnesses: a swarm walk's path belongs to another model.
+  const goals = Object.entries(model.reachable ?? {});
+  const witnesses = new Map<string, { initIndex: number; actionIndices: number[] }>();
+  const recordsGoals = goals.length > 0 && swarmArb === undefined;
+
+  /** Runs a walk; `seen` is called with each state and the walk so far (for the stats and goals). Spec errors propagate. */
+  const run = (walk: Walk, seen?: (s: S, sofar: Outcome) => void, out: Outcome = { initIndex: 0, actionIndices: [] }): Outcome => {
     const { model: m, inits, invariants } = modelFor(walk.env);
     if (inits.length === 0) return out;
     const initIndex = walk.init % inits.length;
@@ -229,7 +235,7 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions = {}): C
     };
     const faultOf = injectsFaults(m) ? (a: A) => m.faultKind(a) !== undefined : undefined;
     let state = inits[initIndex];
-    seen?.(state);
+    seen?.(state, out);
     out.violated = violatedAt(state);
     for (let step = 0; step < walk.choices.length && out.violated === undefined; step++) {
       if (m.constraint && !call('constraint', () => m.constraint!(state))) break;
@@ -241,14 +247,14 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions = {}): C
       out.choices?.push(choice);
       out.actionIndices.push(index);
       state = next;
-      seen?.(state);
+      seen?.(state, out);
       out.violated = violatedAt(state);
     }
     if (out.violated === undefined) delete out.violated;
     return out;
   };
 
-  const count = (s: S): void => {
+  const count = (s: S, sofar: Outcome): void => {
     generated++;
     try {
       fingerprintInto(s, fp);
@@ -256,7 +262,36 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions = {}): C
       throw new SpecError('next', error);
     }
     visited.add(fp.hi, fp.lo);
+    if (recordsGoals && witnesses.size < goals.length) reach(s, sofar);
   };
+
+  /** Records the walk so far as the witness of each goal `s` satisfies that had none. */
+  const reach = (s: S, sofar: Outcome): void => {
+    for (const [name, holds] of goals) {
+      if (witnesses.has(name)) continue;
+      let ok: boolean;
+      try {
+        ok = holds(s);
+      } catch (error) {
+        const e = new SpecError('reachable', error);
+        e.property = name;
+        throw e;
+      }
+      if (ok) witnesses.set(name, { initIndex: sofar.initIndex, actionIndices: sofar.actionIndices.slice() });
+    }
+  };
+
+  /** `reached` and `unreached` of the result, when walks record goals. */
+  const goalReport = (): Pick<CheckResult<S, A>, 'reached' | 'unreached'> =>
+    recordsGoals
+      ? {
+          reached: goals.flatMap(([goal]) => {
+            const w = witnesses.get(goal);
+            return w ? [{ goal, path: replayPath(model, w.initIndex, w.actionIndices) }] : [];
+          }),
+          unreached: goals.filter(([goal]) => !witnesses.has(goal)).map(([goal]) => goal),
+        }
+      : {};
 
   /** The same walk with small choices, cut where it ended (fast-check's first shrink). */
   const normalize = (walk: Walk): Walk | undefined => {
@@ -315,7 +350,7 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions = {}): C
 
   if (!details.failed || details.counterexample === null || details.errorInstance instanceof StopRuns) {
     randomRun.runs = walks;
-    return { verdict: 'incomplete', incomplete: stopped ?? 'random', strategy: 'random', stats: stats(), violations: [], random: randomRun };
+    return { verdict: 'incomplete', incomplete: stopped ?? 'random', strategy: 'random', stats: stats(), violations: [], random: randomRun, ...goalReport() };
   }
 
   const walk = details.counterexample[0];
@@ -346,7 +381,7 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions = {}): C
   const path: Path<S, A> = options.shrink === false ? replayed : shrinkPath(walked, replayed, property_);
   randomRun.shrunkLength = path.actions.length;
   const violation: Violation<S, A> = { property: property_, kind: 'invariant', path };
-  return { verdict: 'violation', strategy: 'random', stats: stats(), violations: [violation], random: randomRun };
+  return { verdict: 'violation', strategy: 'random', stats: stats(), violations: [violation], random: randomRun, ...goalReport() };
 }
 
 /** Thrown into fast-check's loop to end it when a bound (time, states) is hit. */

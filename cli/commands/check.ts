@@ -184,7 +184,12 @@ function fingerprintLine(r: CheckReport): string {
 function goalLines(report: CheckReport): string {
   const reached = report.reached ?? [];
   if (reached.length === 0) return '';
-  const note = report.result !== 'violation' && report.random === undefined && /dfs/.test(reached[0].trace.strategy) ? ' (dfs: a witness, not necessarily a shortest one)' : '';
+  const note =
+    report.random !== undefined
+      ? ' (random walks: witnesses, not necessarily shortest ones)'
+      : report.result !== 'violation' && /dfs/.test(reached[0].trace.strategy)
+        ? ' (dfs: a witness, not necessarily a shortest one)'
+        : '';
   return '\n\n' + reached.map((r) => `reachable ${r.goal}: reached in ${r.length === 1 ? '1 step' : `${r.length} steps`}`).join('\n') + note;
 }
 

@@ -70,10 +70,32 @@ describe('reachable: check()', () => {
     expect(report.warnings).toContain('reachable Corner, OffTheGrid: not reached (the search stopped first)');
   });
 
-  it('random walks warn instead of failing', async () => {
+  it('random walks record a witness per goal they reach, which replays; a goal they miss is a note, not a failure', async () => {
+    const walked = await check(grid, { strategy: 'random', runs: 20, seed: 1 });
+    expect(walked.result).toBe('incomplete'); // random walks prove nothing
+    expect(walked.reached?.map((g) => g.goal)).toEqual(['Corner', 'Diagonal']);
+    for (const g of walked.reached!) {
+      const last = g.trace.steps.at(-1)?.state ?? g.trace.initial.state;
+      expect(grid.reachable![g.goal](last as never)).toBe(true);
+      expect(g.length).toBe(g.trace.steps.length);
+    }
+    expect(walked.reached!.find((g) => g.goal === 'Corner')!.length).toBeGreaterThanOrEqual(6); // not necessarily shortest
+    expect(walked.unreached).toEqual([]);
+    const again = await check(grid, { strategy: 'random', runs: 20, seed: 1 });
+    expect(again.reached?.map((g) => g.length)).toEqual(walked.reached?.map((g) => g.length)); // the seed replays
+
     const report = await check(gridUnreachable, { strategy: 'random', runs: 20, seed: 1 });
     expect(report.violations).toEqual([]);
-    expect(report.warnings.some((w) => w.startsWith('reachable Corner, OffTheGrid: not reached (random walks'))).toBe(true);
+    expect(report.reached?.map((g) => g.goal)).toEqual(['Corner']);
+    expect(report.unreached).toEqual(['OffTheGrid']);
+    expect(report.warnings).toContain('reachable OffTheGrid: not reached (by the random walks, which prove nothing: check exhaustively (bfs, dfs) to know)');
+  });
+
+  it('random walks under swarm record no goals, and say so', async () => {
+    const report = await check('protocols/two-phase-commit.ts', { strategy: 'random', runs: 5, seed: 1, swarm: true, environment: { maxDups: 1 }, lint: false });
+    expect(report.result).toBe('incomplete');
+    expect(report.reached).toEqual([]);
+    expect(report.warnings).toContain('reachable Committed, Aborted: not reached (random walks under swarm do not record goals: check without --swarm, or exhaustively (bfs, dfs))');
   });
 
   it('an invariant violation wins over goals; a goal named like a prototype member is a goal like any other', async () => {
