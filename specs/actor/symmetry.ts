@@ -1,4 +1,5 @@
-import { collectIds, hash53, maskedHash } from './masked-hash.ts';
+import { hash53 } from './masked-hash.ts';
+import { PartCache } from './part-cache.ts';
 import { permuteWorld } from './permute-world.ts';
 import type { Topology } from './topology.ts';
 import type { NodeId } from './types.ts';
@@ -23,6 +24,19 @@ interface Layout {
   anchor: NodeId | undefined;
   fifo: boolean;
   parts: PartCache;
+  /** Each node (by index in node order) → its slot, or -1 when it is not symmetric. */
+  slotOfIndex: Int32Array;
+  /** Each slot → its node's index. */
+  indexOfSlot: Int32Array;
+  // Scratch space of one call (representatives are computed one at a time).
+  /** Per node index: its timers' hash, crash and offset flags, partition side, offset's hash (see {@link candidateKey}). */
+  nodeFacts: Int32Array;
+  /** Per message of the network: its place in its FIFO link (0 when unordered). */
+  places: Int32Array;
+  /** A candidate's slot images, the node index each node's state comes from, and its key. */
+  image: Int32Array;
+  source: Int32Array;
+  key: Int32Array;
 }
 
 /**
@@ -51,7 +65,25 @@ export function symmetryReduction(topology: Topology, roles: readonly string[], 
     }
   }
   const anchor = topology.ids.find((id) => !roleOf.has(id));
-  const layout: Layout = { topology, groups, roleOf, slot, anchor, fifo, parts: new PartCache(roleOf) };
+  const idOfSlot = [...slot.keys()];
+  const slotOfIndex = Int32Array.from(topology.ids, (id) => slot.get(id) ?? -1);
+  const indexOfSlot = Int32Array.from(idOfSlot, (id) => topology.ids.indexOf(id));
+  const layout: Layout = {
+    topology,
+    groups,
+    roleOf,
+    slot,
+    anchor,
+    fifo,
+    parts: new PartCache(roleOf, slot, idOfSlot),
+    slotOfIndex,
+    indexOfSlot,
+    nodeFacts: new Int32Array(4 * topology.ids.length),
+    places: new Int32Array(16),
+    image: new Int32Array(slot.size),
+    source: new Int32Array(topology.ids.length),
+    key: new Int32Array(2),
+  };
   return (w) => representative(w, layout);
 }
 
@@ -89,19 +121,120 @@ function representative(w: WorldState, layout: Layout): WorldState {
   }
   if (candidates === 1 || candidates > MAX_CANDIDATES) return permuteWorld(w, renamingOf(runs), layout.topology, layout.fifo);
 
-  // Orderings that differ by a symmetry of the world itself give the same world: the first
-  // of equal hashes is kept. Unequal worlds share a hash with odds of 2^-53: a missed merge.
-  let best: WorldState | undefined;
-  let bestKey = Infinity;
+  // Orderings that differ by a symmetry of the world itself give the same world, and the same
+  // key: the first is kept. Unequal worlds share a key with odds of about 2^-53: a missed merge.
+  // Only the winner is built.
+  candidateFacts(w, layout);
+  const key = layout.key;
+  let best: Map<NodeId, NodeId> | undefined;
+  let bestA = 0;
+  let bestB = 0;
   forEachOrdering(tied, 0, () => {
-    const world = permuteWorld(w, renamingOf(runs), layout.topology, layout.fifo);
-    const key = hash53(world);
-    if (best === undefined || key < bestKey) {
-      best = world;
-      bestKey = key;
+    candidateKey(w, layout, imageOf(runs, layout));
+    const a = key[0] >>> 0;
+    const b = key[1] >>> 0;
+    if (best === undefined || a < bestA || (a === bestA && b < bestB)) {
+      best = renamingOf(runs);
+      bestA = a;
+      bestB = b;
     }
   });
-  return best!;
+  return permuteWorld(w, best!, layout.topology, layout.fifo);
+}
+
+/** The renaming of runs as slot images: the slot of each run's node → the slot it is renamed to. */
+function imageOf(runs: readonly Run[], layout: Layout): Int32Array {
+  const image = layout.image;
+  for (const { ids, slots } of runs) {
+    for (let i = 0; i < ids.length; i++) image[layout.slot.get(ids[i])!] = layout.slot.get(slots[i])!;
+  }
+  return image;
+}
+
+// Seeds of the candidate key's facts.
+const KEY_NODE_A = 0x243f6a88;
+const KEY_NODE_B = 0x85a308d3;
+const KEY_NET_A = 0x13198a2e;
+const KEY_NET_B = 0x03707344;
+const KEY_HISTORY_A = 0xa4093822;
+const KEY_HISTORY_B = 0x299f31d0;
+const KEY_TIMERS = 0x082efa98;
+const KEY_OFFSET = 0xec4e6c89;
+
+/**
+ * Fills `layout.nodeFacts` and `layout.places`: what {@link candidateKey} reads of a node or a
+ * message besides its renamed content, all id-free (timer names are not ids).
+ */
+function candidateFacts(w: WorldState, layout: Layout): void {
+  const { topology, nodeFacts } = layout;
+  const ids = topology.ids;
+  const stored = w.split.length > 0 ? new Set(w.split) : undefined;
+  const offsets = w.clock?.offsets;
+  for (let s = 0; s < ids.length; s++) {
+    const node = ids[s];
+    const timers = w.timers[node];
+    const timersHash = timers ? hash53(timers) : 0;
+    nodeFacts[4 * s] = timers ? fmix(mix(mix(KEY_TIMERS, (timersHash - (timersHash & 0x1fffff)) / 0x200000), timersHash & 0x1fffff)) : 0;
+    const offset = offsets !== undefined && node in offsets ? hash53(offsets[node]) : undefined;
+    nodeFacts[4 * s + 1] = (w.down.includes(node) ? 1 : 0) | (offset !== undefined ? 2 : 0);
+    nodeFacts[4 * s + 2] = stored !== undefined && stored.has(node) ? 1 : 0;
+    nodeFacts[4 * s + 3] = offset === undefined ? 0 : fmix(mix(mix(KEY_OFFSET, (offset - (offset & 0x1fffff)) / 0x200000), offset & 0x1fffff));
+  }
+  const net = w.net;
+  if (layout.places.length < net.length) layout.places = new Int32Array(2 * net.length);
+  const places = layout.places;
+  for (let i = 0; i < net.length; i++) {
+    const e = net[i];
+    places[i] = layout.fifo && i > 0 && net[i - 1].from === e.from && net[i - 1].to === e.to ? places[i - 1] + 1 : 0;
+  }
+}
+
+/**
+ * Writes into `layout.key` (two 32-bit lanes) a hash of the world `permuteWorld(w, renaming)`
+ * would build, `renaming` given as slot images, without building it: a sum of one fact per
+ * node (its renamed local state, timers, crash, partition side, clock offset, by the node it
+ * lands on), per message (renamed, with its place in its link when FIFO) and per history
+ * event (renamed, with its index). Parts of the world that no renaming changes are left out:
+ * every candidate holds them alike. Renamed parts' hashes are cached per part and renaming.
+ */
+function candidateKey(w: WorldState, layout: Layout, image: Int32Array): void {
+  const { topology, parts, slotOfIndex, indexOfSlot, nodeFacts, source, places } = layout;
+  const n = topology.ids.length;
+  // The node each node's state comes from.
+  for (let s = 0; s < n; s++) {
+    const sl = slotOfIndex[s];
+    source[sl < 0 ? s : indexOfSlot[image[sl]]] = s;
+  }
+  // The stored partition side is the one holding the first node (see permuteWorld).
+  const flip = nodeFacts[4 * source[0] + 2] === 0 ? 1 : 0;
+  const split = w.split.length > 0;
+  let a = 0;
+  let b = 0;
+  for (let t = 0; t < n; t++) {
+    const s = source[t];
+    const h = parts.renamedHash(w.nodes[topology.ids[s]], image);
+    const hi = (h - (h & 0x1fffff)) / 0x200000;
+    const flags = nodeFacts[4 * s + 1] | (split ? (nodeFacts[4 * s + 2] ^ flip) << 2 : 0);
+    a = (a + fmix(mix(mix(mix(mix(KEY_NODE_A ^ t, hi), h & 0x1fffff), nodeFacts[4 * s]), flags ^ nodeFacts[4 * s + 3]))) | 0;
+    b = (b + fmix(mix(mix(mix(mix(KEY_NODE_B ^ t, h & 0x1fffff), hi), flags), nodeFacts[4 * s + 3] ^ nodeFacts[4 * s]))) | 0;
+  }
+  const net = w.net;
+  for (let i = 0; i < net.length; i++) {
+    const h = parts.renamedHash(net[i], image);
+    const hi = (h - (h & 0x1fffff)) / 0x200000;
+    a = (a + fmix(mix(mix(mix(KEY_NET_A, hi), h & 0x1fffff), places[i]))) | 0;
+    b = (b + fmix(mix(mix(mix(KEY_NET_B, h & 0x1fffff), hi), places[i]))) | 0;
+  }
+  if (w.history) {
+    for (let i = 0; i < w.history.length; i++) {
+      const h = parts.renamedHash(w.history[i], image);
+      const hi = (h - (h & 0x1fffff)) / 0x200000;
+      a = (a + fmix(mix(mix(mix(KEY_HISTORY_A, hi), h & 0x1fffff), i))) | 0;
+      b = (b + fmix(mix(mix(mix(KEY_HISTORY_B, h & 0x1fffff), hi), i))) | 0;
+    }
+  }
+  layout.key[0] = a;
+  layout.key[1] = b;
 }
 
 /** The renaming that gives each run's nodes, in their current order, the run's slots. */
@@ -230,45 +363,4 @@ function fmix(h: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return h ^ (h >>> 16);
-}
-
-const NO_IDS: readonly NodeId[] = [];
-
-/**
- * Masked hashes of the parts of worlds, remembered per object: local states, timers and
- * messages are immutable and shared by many worlds, so each is hashed once per id it names.
- */
-class PartCache {
-  private readonly entries = new WeakMap<object, { ids: readonly NodeId[]; codes: Map<NodeId | undefined, number> }>();
-  constructor(private readonly roleOf: ReadonlyMap<NodeId, string>) {}
-
-  /** The symmetric ids `value` names. */
-  ids(value: unknown): readonly NodeId[] {
-    if (typeof value === 'string') return this.roleOf.has(value) ? [value] : NO_IDS;
-    if (value === null || typeof value !== 'object') return NO_IDS;
-    return this.entry(value).ids;
-  }
-
-  /** `value` hashed with `self` marked and the other symmetric ids masked. */
-  code(value: unknown, self: NodeId | undefined): number {
-    if (value === null || typeof value !== 'object') return maskedHash(value, { roleOf: this.roleOf, self });
-    const entry = this.entry(value);
-    let code = entry.codes.get(self);
-    if (code === undefined) {
-      code = maskedHash(value, { roleOf: this.roleOf, self });
-      entry.codes.set(self, code);
-    }
-    return code;
-  }
-
-  private entry(value: object): { ids: readonly NodeId[]; codes: Map<NodeId | undefined, number> } {
-    let entry = this.entries.get(value);
-    if (entry === undefined) {
-      const ids = new Set<NodeId>();
-      collectIds(value, this.roleOf, ids);
-      entry = { ids: ids.size === 0 ? NO_IDS : [...ids], codes: new Map() };
-      this.entries.set(value, entry);
-    }
-    return entry;
-  }
 }
