@@ -12,8 +12,8 @@ export interface PartEntry {
   readonly ids: readonly NodeId[];
   /** Their slots (see {@link PartCache}), in the same order. */
   readonly slots: Int32Array;
-  /** Masked hashes by the id hashed as "self" (see {@link maskedHash}). */
-  readonly codes: Map<NodeId | undefined, number>;
+  /** Masked hashes by the slot of the id hashed as "self", plus one (0: none; see {@link maskedHash}). */
+  readonly codes: (number | undefined)[];
   /** 53-bit content hashes of the part with its ids renamed, by the images of its slots. */
   renamed: Map<number | string, number> | undefined;
 }
@@ -47,7 +47,7 @@ export class PartCache {
       collectIds(value, this.roleOf, found);
       const ids = found.size === 0 ? NO_IDS : [...found];
       const slots = ids.length === 0 ? NO_SLOTS : Int32Array.from(ids, (id) => this.slotOf.get(id)!);
-      entry = { ids, slots, codes: new Map(), renamed: undefined };
+      entry = { ids, slots, codes: [], renamed: undefined };
       this.entries.set(value, entry);
     }
     return entry;
@@ -60,7 +60,7 @@ export class PartCache {
     return this.entry(value).ids;
   }
 
-  /** `value` hashed with `self` marked and the other symmetric ids masked. */
+  /** `value` hashed with the symmetric id `self` (if any) marked and the other symmetric ids masked. */
   code(value: unknown, self: NodeId | undefined): number {
     if (value === null || typeof value !== 'object') return maskedHash(value, { roleOf: this.roleOf, self });
     return this.codeOf(this.entry(value), value, self);
@@ -68,10 +68,11 @@ export class PartCache {
 
   /** {@link code} for a part whose entry is at hand. */
   codeOf(entry: PartEntry, value: object, self: NodeId | undefined): number {
-    let code = entry.codes.get(self);
+    const at = self === undefined ? 0 : this.slotOf.get(self)! + 1;
+    let code = entry.codes[at];
     if (code === undefined) {
       code = maskedHash(value, { roleOf: this.roleOf, self });
-      entry.codes.set(self, code);
+      entry.codes[at] = code;
     }
     return code;
   }

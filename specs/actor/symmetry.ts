@@ -1,4 +1,4 @@
-import { hash53 } from './masked-hash.ts';
+import { hash53, maskedHash } from './masked-hash.ts';
 import { PartCache } from './part-cache.ts';
 import { permuteWorld } from './permute-world.ts';
 import type { Topology } from './topology.ts';
@@ -28,6 +28,8 @@ interface Layout {
   slotOfIndex: Int32Array;
   /** Each slot → its node's index. */
   indexOfSlot: Int32Array;
+  /** Each node (by index) as the owner of a state that names other nodes: its masked hash (a fixed id, or a role). */
+  ownerCode: Int32Array;
   // Scratch space of one call (representatives are computed one at a time).
   /** Per node index: its timers' hash, crash and offset flags, partition side, offset's hash (see {@link candidateKey}). */
   nodeFacts: Int32Array;
@@ -78,6 +80,7 @@ export function symmetryReduction(topology: Topology, roles: readonly string[], 
     parts: new PartCache(roleOf, slot, idOfSlot),
     slotOfIndex,
     indexOfSlot,
+    ownerCode: Int32Array.from(topology.ids, (id) => maskedHash(id, { roleOf })),
     nodeFacts: new Int32Array(4 * topology.ids.length),
     places: new Int32Array(16),
     image: new Int32Array(slot.size),
@@ -290,29 +293,33 @@ function signatures(w: WorldState, layout: Layout): { signature: Float64Array; e
   const stored = w.split.length > 0 ? new Set(w.split) : undefined;
   const anchorStored = stored !== undefined && anchor !== undefined && stored.has(anchor);
 
-  for (const node of topology.ids) {
+  const ids = topology.ids;
+  for (let index = 0; index < ids.length; index++) {
+    const node = ids[index];
     // What the node is besides its local state, all id-free (timer names are not ids).
     const timers = w.timers[node];
     let extra = mix(mix(timers ? parts.code(timers, undefined) : 0, w.down.includes(node) ? 1 : 0), w.clock?.offsets?.[node] ?? ABSENT);
     if (stored !== undefined) {
       // The stored side is the first node's: told apart by a fixed node, or by size, it is id-free.
       const inStored = stored.has(node);
-      extra = mix(extra, anchor !== undefined ? (inStored === anchorStored ? 1 : 2) : inStored ? stored.size : topology.ids.length - stored.size);
+      extra = mix(extra, anchor !== undefined ? (inStored === anchorStored ? 1 : 2) : inStored ? stored.size : ids.length - stored.size);
     }
     const local = w.nodes[node];
-    const ids = parts.ids(local);
-    const own = slot.get(node);
-    if (own !== undefined) {
-      signature[own] += fact(OWN_STATE, parts.code(local, node), extra);
-      if (ids.length > 1 || (ids.length === 1 && ids[0] !== node)) entangled[own] = true;
+    // One cache lookup per part: its ids and its codes come from the same entry.
+    const entry = local !== null && typeof local === 'object' ? parts.entry(local) : undefined;
+    const named = entry ? entry.ids : parts.ids(local);
+    const own = layout.slotOfIndex[index];
+    if (own >= 0) {
+      signature[own] += fact(OWN_STATE, entry ? parts.codeOf(entry, local as object, node) : parts.code(local, node), extra);
+      if (named.length > 1 || (named.length === 1 && named[0] !== node)) entangled[own] = true;
     }
     // Named in another node's state: the fact says whose (a fixed node, or a symmetric one's role).
-    const owner = parts.code(node, undefined);
-    for (const id of ids) {
+    const owner = layout.ownerCode[index];
+    for (const id of named) {
       if (id === node) continue;
       const s = slot.get(id)!;
       entangled[s] = true;
-      signature[s] += fact(NAMED_IN_STATE ^ owner, parts.code(local, id), extra);
+      signature[s] += fact(NAMED_IN_STATE ^ owner, entry ? parts.codeOf(entry, local as object, id) : parts.code(local, id), extra);
     }
   }
   // Messages are a multiset, not keyed by node: one naming a single symmetric node moves with it.
@@ -323,11 +330,12 @@ function signatures(w: WorldState, layout: Layout): { signature: Float64Array; e
   for (let i = 0; i < net.length; i++) {
     const e = net[i];
     if (layout.fifo) place = i > 0 && net[i - 1].from === e.from && net[i - 1].to === e.to ? place + 1 : 0;
-    const ids = parts.ids(e);
-    for (const id of ids) {
-      const s = slot.get(id)!;
-      signature[s] += fact(IN_MESSAGE, parts.code(e, id), place);
-      if (ids.length > 1) entangled[s] = true;
+    const entry = parts.entry(e);
+    const named = entry.ids;
+    for (let k = 0; k < named.length; k++) {
+      const s = entry.slots[k];
+      signature[s] += fact(IN_MESSAGE, parts.codeOf(entry, e, named[k]), place);
+      if (named.length > 1) entangled[s] = true;
     }
   }
   if (w.history) {
