@@ -1,5 +1,6 @@
 import { renameIds, type Renaming } from './rename-ids.ts';
-import { collectIds, hash53, maskedHash } from './masked-hash.ts';
+import { hashValue, laneA, laneB } from '../fingerprint.ts';
+import { collectIds, maskedHash } from './masked-hash.ts';
 import type { NodeId } from './types.ts';
 
 /**
@@ -14,9 +15,19 @@ export interface PartEntry {
   readonly slots: Int32Array;
   /** Masked hashes by the slot of the id hashed as "self", plus one (0: none; see {@link maskedHash}). */
   readonly codes: (number | undefined)[];
-  /** 53-bit content hashes of the part with its ids renamed, by the images of its slots. */
-  renamed: Map<number | string, number> | undefined;
+  /** The part with its ids renamed, by the images of its slots. */
+  renamed: Map<number | string, RenamedPart> | undefined;
 }
+
+/** A part with its ids renamed, and its fingerprint lanes (see specs/fingerprint.ts). */
+export interface RenamedPart {
+  readonly value: unknown;
+  readonly a: number;
+  readonly b: number;
+}
+
+/** How a kind of part is renamed: {@link renameIds}, or a variant that also reseals it. */
+export type Rename = (value: any, renaming: Renaming) => unknown;
 
 const NO_IDS: readonly NodeId[] = [];
 const NO_SLOTS = new Int32Array(0);
@@ -78,11 +89,12 @@ export class PartCache {
   }
 
   /**
-   * The 53-bit content hash ({@link hash53}) of `value` with its ids renamed: the symmetric
-   * id of slot s becomes that of slot `image[s]`.
+   * `value` with its ids renamed by `rename` (the symmetric id of slot s becomes that of slot
+   * `image[s]`; a part that names no moved id is itself), with its fingerprint lanes. Cached
+   * per part and images of its ids: the copy is shared by every world that holds it.
    */
-  renamedHash(value: unknown, image: Int32Array): number {
-    if (value === null || typeof value !== 'object') return hash53(renameIds(value, this.renamingOf(image)));
+  renamed(value: unknown, image: Int32Array, rename: Rename = renameIds): RenamedPart {
+    if (value === null || typeof value !== 'object') return renamedPart(rename(value, this.renamingOf(image)));
     const entry = this.entry(value);
     const { slots } = entry;
     // The images of the part's slots, as one key: digits in base (count + 1), else text.
@@ -97,12 +109,14 @@ export class PartCache {
     }
     let renamed = entry.renamed;
     if (renamed === undefined) entry.renamed = renamed = new Map();
-    let hash = renamed.get(key);
-    if (hash === undefined) {
-      hash = hash53(renameIds(value, this.renamingOf(image)));
-      renamed.set(key, hash);
+    let part = renamed.get(key);
+    if (part === undefined) {
+      let moved = false;
+      for (let i = 0; i < slots.length; i++) if (image[slots[i]] !== slots[i]) moved = true;
+      part = renamedPart(moved ? rename(value, this.renamingOf(image)) : value);
+      renamed.set(key, part);
     }
-    return hash;
+    return part;
   }
 
   /** `image` as a renaming of ids (only the ids that move). */
@@ -111,4 +125,9 @@ export class PartCache {
     for (let s = 0; s < image.length; s++) if (image[s] !== s) renaming.set(this.idOfSlot[s], this.idOfSlot[image[s]]);
     return renaming;
   }
+}
+
+function renamedPart(value: unknown): RenamedPart {
+  hashValue(value);
+  return { value, a: laneA(), b: laneB() };
 }

@@ -1,6 +1,8 @@
 import { hash53, maskedHash } from './masked-hash.ts';
 import { PartCache } from './part-cache.ts';
-import { permuteWorld } from './permute-world.ts';
+import type { Fingerprint } from '../fingerprint.ts';
+import { permutedFingerprintInto } from './permuted-fingerprint.ts';
+import { permuteWorld, renameEnvelope, renameEvent } from './permute-world.ts';
 import type { Topology } from './topology.ts';
 import type { NodeId } from './types.ts';
 import type { HistoryEvent, WorldState } from './world-state.ts';
@@ -24,6 +26,8 @@ interface Layout {
   anchor: NodeId | undefined;
   fifo: boolean;
   parts: PartCache;
+  /** Each slot's id. */
+  idOfSlot: NodeId[];
   /** Each node (by index in node order) → its slot, or -1 when it is not symmetric. */
   slotOfIndex: Int32Array;
   /** Each slot → its node's index. */
@@ -37,6 +41,8 @@ interface Layout {
   places: Int32Array;
   /** A candidate's slot images, the node index each node's state comes from, and its key. */
   image: Int32Array;
+  /** The best candidate's slot images so far. */
+  bestImage: Int32Array;
   source: Int32Array;
   key: Int32Array;
 }
@@ -51,11 +57,13 @@ interface Layout {
  * side; other nodes' states, messages and history events naming it), with itself and every
  * other symmetric id replaced by placeholders. Nodes are renamed into signature order; only
  * nodes with equal signatures are tried in every order, and the ordering whose world has the
- * smallest 53-bit content hash wins (a total order on worlds up to collisions, far cheaper
- * than comparing canonical JSON). The candidates are the same for every world of an orbit,
- * so equal orbits give equal representatives. Undefined when no role has two nodes.
+ * smallest 64-bit key wins (a hash of the world summed from its renamed parts' cached hashes:
+ * a total order on worlds up to collisions, and no candidate world is built). The candidates
+ * are the same for every world of an orbit, so equal orbits give equal representatives. The
+ * representative's fingerprint is likewise summed from its parts' (see
+ * permuted-fingerprint.ts). Undefined when no role has two nodes.
  */
-export function symmetryReduction(topology: Topology, roles: readonly string[], fifo: boolean): ((w: WorldState) => WorldState) | undefined {
+export function symmetryReduction(topology: Topology, roles: readonly string[], fifo: boolean): SymmetryReduction | undefined {
   const groups = roles.map((role) => topology.byRole.get(role) ?? []).filter((ids) => ids.length > 1);
   if (groups.length === 0) return undefined;
   const roleOf = new Map<NodeId, string>();
@@ -78,16 +86,35 @@ export function symmetryReduction(topology: Topology, roles: readonly string[], 
     anchor,
     fifo,
     parts: new PartCache(roleOf, slot, idOfSlot),
+    idOfSlot,
     slotOfIndex,
     indexOfSlot,
     ownerCode: Int32Array.from(topology.ids, (id) => maskedHash(id, { roleOf })),
     nodeFacts: new Int32Array(4 * topology.ids.length),
     places: new Int32Array(16),
     image: new Int32Array(slot.size),
+    bestImage: new Int32Array(slot.size),
     source: new Int32Array(topology.ids.length),
     key: new Int32Array(2),
   };
-  return (w) => representative(w, layout);
+  return {
+    representative: (w) => {
+      const image = chooseImage(w, layout);
+      return image === undefined ? w : permuteWorld(w, renamingOfImage(image, layout), topology, fifo);
+    },
+    representativeFingerprint: (w, out) => {
+      const image = chooseImage(w, layout);
+      // The identity: the representative is the world itself, whose fingerprint `out` holds.
+      if (image !== undefined) permutedFingerprintInto(w, image, sourcesOf(image, layout), layout, out);
+    },
+  };
+}
+
+/** A world's representative, and its fingerprint computed without building it. */
+export interface SymmetryReduction {
+  representative(w: WorldState): WorldState;
+  /** Writes `fingerprintInto(representative(w))` into `out`, which holds `w`'s own fingerprint on entry. */
+  representativeFingerprint(w: WorldState, out: Fingerprint): void;
 }
 
 /** The nodes of one tie: their ids in the order tried, and the ids they are renamed to. */
@@ -96,7 +123,11 @@ interface Run {
   slots: NodeId[];
 }
 
-function representative(w: WorldState, layout: Layout): WorldState {
+/**
+ * The renaming into the representative, as slot images (in `layout.image` or
+ * `layout.bestImage`, valid until the next call); undefined when it is the identity.
+ */
+function chooseImage(w: WorldState, layout: Layout): Int32Array | undefined {
   const { signature, entangled } = signatures(w, layout);
   const runs: Run[] = [];
   const tied: Run[] = [];
@@ -122,27 +153,51 @@ function representative(w: WorldState, layout: Layout): WorldState {
       i = j;
     }
   }
-  if (candidates === 1 || candidates > MAX_CANDIDATES) return permuteWorld(w, renamingOf(runs), layout.topology, layout.fifo);
+  if (candidates === 1 || candidates > MAX_CANDIDATES) return identityOrImage(imageOf(runs, layout));
 
   // Orderings that differ by a symmetry of the world itself give the same world, and the same
   // key: the first is kept. Unequal worlds share a key with odds of about 2^-53: a missed merge.
   // Only the winner is built.
   candidateFacts(w, layout);
   const key = layout.key;
-  let best: Map<NodeId, NodeId> | undefined;
+  const best = layout.bestImage;
+  let first = true;
   let bestA = 0;
   let bestB = 0;
   forEachOrdering(tied, 0, () => {
     candidateKey(w, layout, imageOf(runs, layout));
     const a = key[0] >>> 0;
     const b = key[1] >>> 0;
-    if (best === undefined || a < bestA || (a === bestA && b < bestB)) {
-      best = renamingOf(runs);
+    if (first || a < bestA || (a === bestA && b < bestB)) {
+      best.set(layout.image);
+      first = false;
       bestA = a;
       bestB = b;
     }
   });
-  return permuteWorld(w, best!, layout.topology, layout.fifo);
+  return identityOrImage(best);
+}
+
+function identityOrImage(image: Int32Array): Int32Array | undefined {
+  for (let s = 0; s < image.length; s++) if (image[s] !== s) return image;
+  return undefined;
+}
+
+/** `image` as a renaming of ids (only the ids that move). */
+function renamingOfImage(image: Int32Array, layout: Layout): Map<NodeId, NodeId> {
+  const renaming = new Map<NodeId, NodeId>();
+  for (let s = 0; s < image.length; s++) if (image[s] !== s) renaming.set(layout.idOfSlot[s], layout.idOfSlot[image[s]]);
+  return renaming;
+}
+
+/** Under `image`, the index of the node whose state lands on each node (in `layout.source`). */
+function sourcesOf(image: Int32Array, layout: Layout): Int32Array {
+  const { slotOfIndex, indexOfSlot, source } = layout;
+  for (let s = 0; s < slotOfIndex.length; s++) {
+    const sl = slotOfIndex[s];
+    source[sl < 0 ? s : indexOfSlot[image[sl]]] = s;
+  }
+  return source;
 }
 
 /** The renaming of runs as slot images: the slot of each run's node → the slot it is renamed to. */
@@ -201,13 +256,9 @@ function candidateFacts(w: WorldState, layout: Layout): void {
  * every candidate holds them alike. Renamed parts' hashes are cached per part and renaming.
  */
 function candidateKey(w: WorldState, layout: Layout, image: Int32Array): void {
-  const { topology, parts, slotOfIndex, indexOfSlot, nodeFacts, source, places } = layout;
+  const { topology, parts, nodeFacts, places } = layout;
   const n = topology.ids.length;
-  // The node each node's state comes from.
-  for (let s = 0; s < n; s++) {
-    const sl = slotOfIndex[s];
-    source[sl < 0 ? s : indexOfSlot[image[sl]]] = s;
-  }
+  const source = sourcesOf(image, layout);
   // The stored partition side is the one holding the first node (see permuteWorld).
   const flip = nodeFacts[4 * source[0] + 2] === 0 ? 1 : 0;
   const split = w.split.length > 0;
@@ -215,38 +266,26 @@ function candidateKey(w: WorldState, layout: Layout, image: Int32Array): void {
   let b = 0;
   for (let t = 0; t < n; t++) {
     const s = source[t];
-    const h = parts.renamedHash(w.nodes[topology.ids[s]], image);
-    const hi = (h - (h & 0x1fffff)) / 0x200000;
+    const h = parts.renamed(w.nodes[topology.ids[s]], image);
     const flags = nodeFacts[4 * s + 1] | (split ? (nodeFacts[4 * s + 2] ^ flip) << 2 : 0);
-    a = (a + fmix(mix(mix(mix(mix(KEY_NODE_A ^ t, hi), h & 0x1fffff), nodeFacts[4 * s]), flags ^ nodeFacts[4 * s + 3]))) | 0;
-    b = (b + fmix(mix(mix(mix(mix(KEY_NODE_B ^ t, h & 0x1fffff), hi), flags), nodeFacts[4 * s + 3] ^ nodeFacts[4 * s]))) | 0;
+    a = (a + fmix(mix(mix(mix(mix(KEY_NODE_A ^ t, h.a), h.b), nodeFacts[4 * s]), flags ^ nodeFacts[4 * s + 3]))) | 0;
+    b = (b + fmix(mix(mix(mix(mix(KEY_NODE_B ^ t, h.b), h.a), flags), nodeFacts[4 * s + 3] ^ nodeFacts[4 * s]))) | 0;
   }
   const net = w.net;
   for (let i = 0; i < net.length; i++) {
-    const h = parts.renamedHash(net[i], image);
-    const hi = (h - (h & 0x1fffff)) / 0x200000;
-    a = (a + fmix(mix(mix(mix(KEY_NET_A, hi), h & 0x1fffff), places[i]))) | 0;
-    b = (b + fmix(mix(mix(mix(KEY_NET_B, h & 0x1fffff), hi), places[i]))) | 0;
+    const h = parts.renamed(net[i], image, renameEnvelope);
+    a = (a + fmix(mix(mix(mix(KEY_NET_A, h.a), h.b), places[i]))) | 0;
+    b = (b + fmix(mix(mix(mix(KEY_NET_B, h.b), h.a), places[i]))) | 0;
   }
   if (w.history) {
     for (let i = 0; i < w.history.length; i++) {
-      const h = parts.renamedHash(w.history[i], image);
-      const hi = (h - (h & 0x1fffff)) / 0x200000;
-      a = (a + fmix(mix(mix(mix(KEY_HISTORY_A, hi), h & 0x1fffff), i))) | 0;
-      b = (b + fmix(mix(mix(mix(KEY_HISTORY_B, h & 0x1fffff), hi), i))) | 0;
+      const h = parts.renamed(w.history[i], image, renameEvent);
+      a = (a + fmix(mix(mix(mix(KEY_HISTORY_A, h.a), h.b), i))) | 0;
+      b = (b + fmix(mix(mix(mix(KEY_HISTORY_B, h.b), h.a), i))) | 0;
     }
   }
   layout.key[0] = a;
   layout.key[1] = b;
-}
-
-/** The renaming that gives each run's nodes, in their current order, the run's slots. */
-function renamingOf(runs: readonly Run[]): Map<NodeId, NodeId> {
-  const renaming = new Map<NodeId, NodeId>();
-  for (const { ids, slots } of runs) {
-    for (let i = 0; i < ids.length; i++) if (ids[i] !== slots[i]) renaming.set(ids[i], slots[i]);
-  }
-  return renaming;
 }
 
 /** Calls `visit` once per combination of orderings of the runs' ids (permuting them in place). */
