@@ -20,7 +20,7 @@ export const SEEN = -1;
 export const VIOLATED = -2;
 
 /** No symmetry: states are fingerprinted as they are. */
-const UNREDUCED: Pick<Model<unknown, unknown>, 'representative'> = {};
+const UNREDUCED: Pick<Model<unknown, unknown>, 'representative' | 'representativeFingerprint'> = {};
 
 /**
  * The per-state step every exhaustive search shares — bfs and dfs (through Exploration), the
@@ -51,7 +51,7 @@ export class Expansion<S, A> {
   readonly reachedIds: number[];
   private unreached: number;
   /** Whose representative states are fingerprinted by: the model's, or (unreduced) none. */
-  private readonly symmetry: Pick<Model<S, A>, 'representative'>;
+  private readonly symmetry: Pick<Model<S, A>, 'representative' | 'representativeFingerprint'>;
 
   /** `reduce: false` fingerprints states themselves, ignoring the model's symmetry (the state graph's lassos must be real loops). */
   constructor(
@@ -64,7 +64,7 @@ export class Expansion<S, A> {
     this.goals = Object.entries(model.reachable ?? {});
     this.reachedIds = this.goals.map(() => -1);
     this.unreached = this.goals.length;
-    this.symmetry = reduce ? model : (UNREDUCED as Pick<Model<S, A>, 'representative'>);
+    this.symmetry = reduce ? model : (UNREDUCED as Pick<Model<S, A>, 'representative' | 'representativeFingerprint'>);
   }
 
   /**

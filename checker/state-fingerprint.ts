@@ -5,15 +5,16 @@ import { slotOf } from '../specs/hash-mix.ts';
 
 /**
  * Writes the fingerprint under which an exhaustive search stores `state`: that of its
- * representative when the model declares a symmetry, else its own (computed by `successors`
- * when given: `state` is then a successor of the state they were set to).
+ * representative when the model declares a symmetry (computed by the model itself when it
+ * can, see Model.representativeFingerprint), else its own (computed by `successors` when
+ * given: `state` is then a successor of the state they were set to).
  *
  * A search generates most states several times over, and a representative costs several
  * times a fingerprint, so each model remembers, in a direct-mapped table, the
  * representative's fingerprint of the states it fingerprinted last. States with equal
  * fingerprints are already the same state to the search, so this adds no new kind of error.
  */
-export function fingerprintState<S, A>(model: Pick<Model<S, A>, 'representative'>, state: S, out: Fingerprint, successors?: SuccessorFingerprints): void {
+export function fingerprintState<S, A>(model: Pick<Model<S, A>, 'representative' | 'representativeFingerprint'>, state: S, out: Fingerprint, successors?: SuccessorFingerprints): void {
   if (successors) successors.fingerprintInto(state, out);
   else fingerprintInto(state, out);
   if (!model.representative) return;
@@ -27,7 +28,8 @@ export function fingerprintState<S, A>(model: Pick<Model<S, A>, 'representative'
     out.lo = memo[at + 3] >>> 0;
     return;
   }
-  fingerprintInto(model.representative(state), out);
+  if (model.representativeFingerprint) model.representativeFingerprint(state, out);
+  else fingerprintInto(model.representative(state), out);
   memo[at] = hi;
   memo[at + 1] = lo;
   memo[at + 2] = out.hi;

@@ -1,6 +1,6 @@
 /**
  * The one copy of the 32-bit hash mixer every hash in faultline is built from: murmur3's
- * block step and finaliser (checker/fingerprint.ts's lane A, specs/actor/masked-hash.ts),
+ * block step and finaliser (specs/fingerprint.ts's lane A, specs/actor/masked-hash.ts),
  * and the slot a 64-bit fingerprint starts probing from in the open-addressed tables
  * (the visited sets, the state graph's index, the representative memo). It lives in specs/
  * because specs may not import checker/; checker imports it from here.

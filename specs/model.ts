@@ -1,6 +1,7 @@
 import type { ConsensusView, LivenessProperty } from './actor/liveness.ts';
 import type { FaultKind } from './actor/faults.ts';
 import type { PartialOrderModel } from './partial-order.ts';
+import type { Fingerprint } from './fingerprint.ts';
 
 /**
  * The kernel every spec compiles to (after Stateright's `Model`, TLA+'s Init/Next).
@@ -39,6 +40,12 @@ export interface Model<S, A> {
    * invariant must hold of a state iff it holds of its representative.
    */
   representative?(state: S): S;
+  /**
+   * Optional, with {@link Model.representative}: writes into `out` the fingerprint
+   * (specs/fingerprint.ts) of `representative(state)`, exactly, for a model that can compute
+   * it without building the representative. On entry `out` holds the fingerprint of `state`.
+   */
+  representativeFingerprint?(state: S, out: Fingerprint): void;
   /**
    * Liveness properties, checked under {@link Model.fairness} once every safety property
    * passed: `eventually(goal)` and `leadsTo(p, q)`. Counterexamples are lassos.

@@ -71,7 +71,8 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function renameEnvelope(e: Envelope, renaming: Renaming): Envelope {
+/** An envelope with its ids renamed, sealed (a new envelope) when any moved. */
+export function renameEnvelope(e: Envelope, renaming: Renaming): Envelope {
   const from = renaming.get(e.from) ?? e.from;
   const to = renaming.get(e.to) ?? e.to;
   const msg = renameIds(e.msg, renaming);
@@ -79,7 +80,8 @@ function renameEnvelope(e: Envelope, renaming: Renaming): Envelope {
   return sealEnvelope(e.age === undefined ? { from, to, msg } : { from, to, msg, age: e.age });
 }
 
-function renameEvent(e: HistoryEvent, renaming: Renaming): HistoryEvent {
+/** A history event with its ids renamed. */
+export function renameEvent(e: HistoryEvent, renaming: Renaming): HistoryEvent {
   const client = renaming.get(e.client) ?? e.client;
   if (e.kind === 'invoke') {
     const input = renameIds(e.input, renaming);

@@ -218,7 +218,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
   const counts = (typeof def.nodes === 'function' ? def.nodes(params) : def.nodes) as NodeCounts;
   const topology = topologyOf(counts, Object.keys(def.roles));
   const symmetricRoles = [...new Set(def.symmetric ?? [])];
-  const representative = symmetry ? symmetryReduction(topology, symmetricRoles, env.fifo) : undefined;
+  const reduction = symmetry ? symmetryReduction(topology, symmetricRoles, env.fifo) : undefined;
   const roleOf = (id: NodeId): RoleDefinition => def.roles[topology.node.get(id)!.role];
   const clocked = topology.ids.filter((id) => roleOf(id).clock !== false);
   const aging = agesMessages(env);
@@ -380,7 +380,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
       ...Object.fromEntries(Object.keys(def.terminal ?? {}).map((k) => [k, 'terminal' as const])),
     },
 
-    symmetry: { roles: symmetricRoles, reduced: representative !== undefined },
+    symmetry: { roles: symmetricRoles, reduced: reduction !== undefined },
     configure: (options) => compile(def, options.params ?? params, { ...overrides, ...options.environment }, options.symmetry ?? symmetry),
     describeEnvironment: () => describeEnvironment(env),
     faultKind: (action) => FAULT_OF_STEP[action.kind],
@@ -452,7 +452,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     },
 
     next: (_w, action) => action.result,
-    ...(representative ? { representative } : {}),
+    ...(reduction ? { representative: reduction.representative, representativeFingerprint: reduction.representativeFingerprint } : {}),
 
     // Bounds that are part of the model: time stops at maxTime; the network holds maxInFlight.
     constraint:
@@ -493,7 +493,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
       reachable: def.reachable as Record<string, (w: World) => boolean> | undefined,
       terminal: (def.terminal ?? {}) as Record<string, (w: World) => boolean>,
       quiescent,
-      symmetricRoles: representative ? symmetricRoles : [],
+      symmetricRoles: reduction ? symmetricRoles : [],
     });
   }
   return model;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bfs, canonicalJson, dfs } from '../../../checker/index.ts';
+import { fingerprint } from '../../../checker/fingerprint.ts';
 import { permuteWorld } from '../../../specs/actor/permute-world.ts';
 import type { Environment, WorldState } from '../../../specs/index.ts';
 import peers from '../../fixtures/specs/symmetric-peers.ts';
@@ -76,6 +77,12 @@ describe('symmetry reduction in the actor DSL (symmetric: [role])', () => {
         const rep = canonicalJson(model.representative!(w));
         expect(canonicalJson(model.representative!(renamed))).toBe(rep);
         expect(canonicalJson(model.representative!(model.representative!(w)))).toBe(rep);
+        // The fingerprint the search stores is computed without building the representative: it must be the representative's.
+        for (const world of [w, renamed]) {
+          const got = fingerprint(world);
+          model.representativeFingerprint!(world, got);
+          expect(got).toEqual(fingerprint(model.representative!(world)));
+        }
         // Invariants are symmetric: they hold of a world iff of its representative.
         for (const holds of Object.values(model.invariants!)) expect(holds(model.representative!(w))).toBe(holds(w));
       }),
