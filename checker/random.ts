@@ -146,6 +146,17 @@ function environmentArb(max: Knobs): fc.Arbitrary<Knobs> | undefined {
   return Object.keys(knobs).length === 0 ? undefined : fc.record(knobs);
 }
 
+/** Whether the named invariant or goal holds of `s`; what it throws becomes a SpecError naming it. */
+function namedHolds<S>(phase: 'invariant' | 'reachable', name: string, holds: (s: S) => boolean, s: S): boolean {
+  try {
+    return holds(s);
+  } catch (error) {
+    const e = new SpecError(phase, error);
+    e.property = name;
+    throw e;
+  }
+}
+
 function call<T>(phase: SpecError['phase'], f: () => T): T {
   try {
     return f();
@@ -221,15 +232,7 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions = {}): C
     out.initIndex = initIndex;
     const violatedAt = (s: S): string | undefined => {
       for (const [name, holds] of invariants) {
-        let ok: boolean;
-        try {
-          ok = holds(s);
-        } catch (error) {
-          const e = new SpecError('invariant', error);
-          e.property = name;
-          throw e;
-        }
-        if (!ok) return name;
+        if (!namedHolds('invariant', name, holds, s)) return name;
       }
       return undefined;
     };
@@ -269,15 +272,7 @@ export function random<S, A>(model: Model<S, A>, options: RandomOptions = {}): C
   const reach = (s: S, sofar: Outcome): void => {
     for (const [name, holds] of goals) {
       if (witnesses.has(name)) continue;
-      let ok: boolean;
-      try {
-        ok = holds(s);
-      } catch (error) {
-        const e = new SpecError('reachable', error);
-        e.property = name;
-        throw e;
-      }
-      if (ok) witnesses.set(name, { initIndex: sofar.initIndex, actionIndices: sofar.actionIndices.slice() });
+      if (namedHolds('reachable', name, holds, s)) witnesses.set(name, { initIndex: sofar.initIndex, actionIndices: sofar.actionIndices.slice() });
     }
   };
 

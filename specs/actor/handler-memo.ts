@@ -24,13 +24,8 @@ export interface HandlerInputs {
   sender: NodeId | undefined;
 }
 
-interface Entry {
-  handler: string;
-  node: NodeId;
-  timers: object | undefined;
-  now: number | undefined;
-  pending: unknown;
-  sender: NodeId | undefined;
+/** A remembered run: its inputs besides the local state and message (which find its list), and what it did. */
+interface Entry extends Omit<HandlerInputs, 'local' | 'message'> {
   effects: readonly Effects[];
 }
 

@@ -1,3 +1,4 @@
+import { fmix32 as fmix, mix32 as mix } from '../hash-mix.ts';
 import { hash53, maskedHash } from './masked-hash.ts';
 import { PartCache } from './part-cache.ts';
 import type { Fingerprint } from '../fingerprint.ts';
@@ -395,19 +396,3 @@ function fact(kind: number, code: number, extra: number): number {
   return fmix(mix(mix(kind, code), extra)) >>> 0;
 }
 
-function mix(h: number, k: number): number {
-  k = Math.imul(k | 0, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}

@@ -1,7 +1,8 @@
 /** The memo of handler runs: what it remembers a run by, its bound, and the deterministic check it keeps. */
 import { describe, expect, it } from 'vitest';
 import { bfs, SpecError } from '../../../checker/index.ts';
-import { HandlerError, protocol } from '../../../specs/index.ts';
+import { HandlerError } from '../../../specs/index.ts';
+import model from '../../fixtures/specs/nondeterministic-handler.ts';
 import { HandlerMemo, type HandlerInputs } from '../../../specs/actor/handler-memo.ts';
 import type { Effects } from '../../../specs/actor/handler.ts';
 
@@ -58,39 +59,7 @@ describe('HandlerMemo', () => {
 });
 
 describe('a protocol whose handler is not deterministic', () => {
-  it('is caught while the memo remembers its runs: a HandlerError that says so, naming the handler', () => {
-    let calls = 0;
-    type Msg = { type: 'Tick' };
-    // Pingers that count to 5 on a timer, and a counter whose Tick handler reads a variable
-    // outside its local state: the same delivery recurs in the worlds the pingers' counts make.
-    const model = protocol<Msg>()({
-      name: 'leaky-counter',
-      nodes: { pinger: 2, counter: 1 },
-      roles: {
-        pinger: {
-          init: { k: 0 },
-          onStart: (_s, ctx) => {
-            ctx.send('counter', { type: 'Tick' });
-            ctx.setTimer('bump');
-          },
-          timers: {
-            bump: (s, ctx) => {
-              s.k = (s.k + 1) % 5;
-              ctx.setTimer('bump');
-            },
-          },
-        },
-        counter: {
-          init: { seen: 0 },
-          on: {
-            Tick: (s) => {
-              calls++;
-              s.seen = calls % 2;
-            },
-          },
-        },
-      },
-    });
+  it('is caught while the memo remembers its runs: a HandlerError that says so, naming the handler (fixtures/specs/nondeterministic-handler.ts)', () => {
     let error: unknown;
     try {
       bfs(model, { maxStates: 100_000 });
