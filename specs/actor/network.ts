@@ -97,6 +97,13 @@ export function sealEnvelope(e: Envelope): Envelope {
   return Object.freeze(e);
 }
 
+/** The network's order: by sort key (see {@link envelopeKey}); a stable sort keeps FIFO links in queue order. */
+export function compareEnvelopes(a: Envelope, b: Envelope, fifo: boolean): number {
+  const ka = envelopeKey(a, fifo);
+  const kb = envelopeKey(b, fifo);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 /**
  * Adds an envelope to a sorted network, returning a new array. Equal keys keep send
  * order, which is what makes a FIFO link a queue.

@@ -94,7 +94,7 @@ export class PartCache {
    * per part and images of its ids: the copy is shared by every world that holds it.
    */
   renamed(value: unknown, image: Int32Array, rename: Rename = renameIds): RenamedPart {
-    if (value === null || typeof value !== 'object') return renamedPart(rename(value, this.renamingOf(image)));
+    if (value === null || typeof value !== 'object') return renamedPart(rename(value, this.renaming(image)));
     const entry = this.entry(value);
     const { slots } = entry;
     // The images of the part's slots, as one key: digits in base (count + 1), else text.
@@ -113,14 +113,14 @@ export class PartCache {
     if (part === undefined) {
       let moved = false;
       for (let i = 0; i < slots.length; i++) if (image[slots[i]] !== slots[i]) moved = true;
-      part = renamedPart(moved ? rename(value, this.renamingOf(image)) : value);
+      part = renamedPart(moved ? rename(value, this.renaming(image)) : value);
       renamed.set(key, part);
     }
     return part;
   }
 
   /** `image` as a renaming of ids (only the ids that move). */
-  private renamingOf(image: Int32Array): Renaming {
+  renaming(image: Int32Array): Renaming {
     const renaming = new Map<NodeId, NodeId>();
     for (let s = 0; s < image.length; s++) if (image[s] !== s) renaming.set(this.idOfSlot[s], this.idOfSlot[image[s]]);
     return renaming;

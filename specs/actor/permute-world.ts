@@ -1,4 +1,4 @@
-import { envelopeKey, sealEnvelope } from './network.ts';
+import { compareEnvelopes, sealEnvelope } from './network.ts';
 import { renameIds, type Renaming } from './rename-ids.ts';
 import type { Topology } from './topology.ts';
 import type { Envelope, NodeId } from './types.ts';
@@ -14,9 +14,8 @@ import type { HistoryEvent, WorldState } from './world-state.ts';
  * The result is a state of the same orbit: a genuine permutation of `w`, never a merge.
  * `renaming` must be a permutation of node ids (each image is some node's id, once).
  */
-export function permuteWorld(w: WorldState, renaming: Renaming, topology: Topology, fifo: boolean): WorldState {
+export function permuteWorld(w: WorldState, renaming: Renaming, topology: Topology, fifo: boolean, copy: RenamedCopy = renamedNow): WorldState {
   if (renaming.size === 0) return w;
-  const copies = copiesFor(topology);
   const source = new Map<NodeId, NodeId>();
   for (const [from, to] of renaming) source.set(to, from);
 
@@ -25,19 +24,19 @@ export function permuteWorld(w: WorldState, renaming: Renaming, topology: Topolo
   const timers: WorldState['timers'] = {};
   for (const node of topology.ids) {
     const from = source.get(node) ?? node;
-    nodes[node] = copies.rename(w.nodes[from], renaming);
+    nodes[node] = copy(w.nodes[from], renaming, renameIds);
     if (w.timers[from]) timers[node] = w.timers[from];
   }
 
   let net = w.net;
   for (let i = 0; i < w.net.length; i++) {
-    const e = copies.rename(w.net[i], renaming, renameEnvelope);
+    const e = copy(w.net[i], renaming, renameEnvelope);
     if (e === w.net[i] && net === w.net) continue;
     if (net === w.net) net = w.net.slice(0, i);
     net.push(e);
   }
   // Stable: envelopes of one FIFO link share a key and keep their queue order.
-  if (net !== w.net) net.sort((a, b) => compare(envelopeKey(a, fifo), envelopeKey(b, fifo)));
+  if (net !== w.net) net.sort((a, b) => compareEnvelopes(a, b, fifo));
 
   let split = w.split;
   if (split.length > 0) {
@@ -67,9 +66,13 @@ export function permuteWorld(w: WorldState, renaming: Renaming, topology: Topolo
   return out;
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+/**
+ * How {@link permuteWorld} gets a part's renamed copy: `rename(value, renaming)`, or a copy made
+ * before (symmetry reduction passes its cache of renamed parts, shared by every world).
+ */
+export type RenamedCopy = <T>(value: T, renaming: Renaming, rename: (value: T, renaming: Renaming) => T) => T;
+
+const renamedNow: RenamedCopy = (value, renaming, rename) => rename(value, renaming);
 
 /** An envelope with its ids renamed, sealed (a new envelope) when any moved. */
 export function renameEnvelope(e: Envelope, renaming: Renaming): Envelope {
@@ -89,82 +92,4 @@ export function renameEvent(e: HistoryEvent, renaming: Renaming): HistoryEvent {
   }
   const output = renameIds(e.output, renaming);
   return client === e.client && output === e.output ? e : { kind: 'respond', client, output };
-}
-
-const caches = new WeakMap<Topology, RenamedCopies>();
-
-function copiesFor(topology: Topology): RenamedCopies {
-  let cache = caches.get(topology);
-  if (cache === undefined) {
-    cache = new RenamedCopies(topology);
-    caches.set(topology, cache);
-  }
-  return cache;
-}
-
-/**
- * Renamed copies of immutable values, remembered: local states and messages are shared by
- * many worlds, and so are their renamed copies — which also keeps the network's sort keys,
- * cached per envelope, from being recomputed. A copy is looked up by the images of the node
- * ids its original names, as a number.
- */
-class RenamedCopies {
-  private readonly entries = new WeakMap<object, { ids: NodeId[]; copies: Map<number | string, unknown> }>();
-  private readonly indexOf = new Map<NodeId, number>();
-
-  constructor(private readonly topology: Topology) {
-    topology.ids.forEach((id, i) => this.indexOf.set(id, i));
-  }
-
-  rename<T>(value: T, renaming: Renaming, rename: (value: T, renaming: Renaming) => T = renameIds): T {
-    if (value === null || typeof value !== 'object') return rename(value, renaming);
-    let entry = this.entries.get(value);
-    if (entry === undefined) {
-      const ids = new Set<NodeId>();
-      collectNodeIds(value, this.topology, ids);
-      entry = { ids: [...ids], copies: new Map() };
-      this.entries.set(value, entry);
-    }
-    const { ids } = entry;
-    if (ids.length === 0) return value;
-    let moved = false;
-    // Positional digits in base (node count): exact while it fits a double's 53 bits.
-    const base = this.topology.ids.length;
-    const numeric = ids.length * Math.log2(base + 1) < 52;
-    let key: number | string = numeric ? 0 : '';
-    for (const id of ids) {
-      const image = renaming.get(id);
-      if (image !== undefined) moved = true;
-      if (numeric) key = (key as number) * base + this.indexOf.get(image ?? id)!;
-      else key += (image ?? id) + '\u0000';
-    }
-    if (!moved) return value;
-    let copy = entry.copies.get(key) as T | undefined;
-    if (copy === undefined) {
-      copy = rename(value, renaming);
-      entry.copies.set(key, copy);
-    }
-    return copy;
-  }
-}
-
-/** Every node id in plain data, as a value or a key. */
-function collectNodeIds(value: unknown, topology: Topology, out: Set<NodeId>): void {
-  if (typeof value === 'string') {
-    if (topology.node.has(value)) out.add(value);
-  } else if (value === null || typeof value !== 'object') {
-    return;
-  } else if (Array.isArray(value) || value instanceof Set) {
-    for (const v of value) collectNodeIds(v, topology, out);
-  } else if (value instanceof Map) {
-    for (const [k, v] of value) {
-      collectNodeIds(k, topology, out);
-      collectNodeIds(v, topology, out);
-    }
-  } else {
-    for (const key in value as Record<string, unknown>) {
-      if (topology.node.has(key)) out.add(key);
-      collectNodeIds((value as Record<string, unknown>)[key], topology, out);
-    }
-  }
 }

@@ -1,9 +1,9 @@
 import { arrayA, arrayB, elementA, elementB, entryA, entryB, hashValue, laneA, laneB, objectA, objectB, type Fingerprint } from '../fingerprint.ts';
-import { envelopeKey } from './network.ts';
+import { compareEnvelopes } from './network.ts';
 import type { PartCache, RenamedPart } from './part-cache.ts';
 import { renameEnvelope, renameEvent } from './permute-world.ts';
 import type { Topology } from './topology.ts';
-import type { NodeId } from './types.ts';
+import type { Envelope, NodeId } from './types.ts';
 import type { WorldState } from './world-state.ts';
 
 /** What {@link permutedFingerprintInto} needs besides the world and the renaming. */
@@ -81,7 +81,7 @@ export function permutedFingerprintInto(w: WorldState, image: Int32Array, source
         if (renamed[i].value !== net[i]) moved = true;
       }
       // Re-sorted as permuteWorld sorts it (stable: a FIFO link keeps its queue order).
-      if (moved) renamed.sort((x, y) => compare(envelopeKey(x.value as WorldState['net'][number], context.fifo), envelopeKey(y.value as WorldState['net'][number], context.fifo)));
+      if (moved) renamed.sort((x, y) => compareEnvelopes(x.value as Envelope, y.value as Envelope, context.fifo));
       let sa = 0;
       let sb = 0;
       for (let i = 0; i < renamed.length; i++) {
@@ -126,8 +126,4 @@ export function permutedFingerprintInto(w: WorldState, image: Int32Array, source
 function renamedId(id: NodeId, image: Int32Array, context: PermutedFingerprintContext): NodeId {
   const s = context.slotOfIndex[context.topology.ids.indexOf(id)];
   return s < 0 ? id : context.idOfSlot[image[s]];
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -3,7 +3,7 @@ import { agesMessages, DEFAULT_ENVIRONMENT, describeEnvironment, timed, validate
 import { initialClocks, localNow, tickedClocks, timerDue } from './clock.ts';
 import { nondeterministicHandler, runHandler, type Effects } from './handler.ts';
 import { HandlerMemo, type HandlerInputs } from './handler-memo.ts';
-import { addEnvelope, distinctIndices, envelopeKey, linkHeads, removeEnvelope, sealEnvelope } from './network.ts';
+import { addEnvelope, compareEnvelopes, distinctIndices, envelopeKey, linkHeads, removeEnvelope, sealEnvelope } from './network.ts';
 import { freezePlain, shareUnchanged } from './plain-data.ts';
 import { topologyOf, type Topology } from './topology.ts';
 import type { Envelope, Message, NodeCounts, NodeId, ProtocolDefinition, RoleDefinition } from './types.ts';
@@ -241,7 +241,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     // and the parts of a local state a handler did not change stay the old state's.
     const local = freezePlain(shareUnchanged(fx.local, prev));
     const sends = fx.sends.map((e) => sealEnvelope(aging ? { ...e, age: 0 } : e));
-    if (!Object.isFrozen(fx.timers)) Object.freeze(fx.timers);
+    Object.freeze(fx.timers);
     for (const e of fx.events) Object.freeze(e);
     return { local, sends, timers: fx.timers, chosen: fx.chosen, events: fx.events };
   };
@@ -319,11 +319,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
 
   const roleName = (id: NodeId): string => topology.node.get(id)!.role;
 
-  const byKey = (a: Envelope, b: Envelope): number => {
-    const ka = envelopeKey(a, env.fifo);
-    const kb = envelopeKey(b, env.fifo);
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  };
+  const byKey = (a: Envelope, b: Envelope): number => compareEnvelopes(a, b, env.fifo);
 
   const cut = (w: WorldState, e: Envelope): boolean =>
     w.split.length > 0 && w.split.includes(e.from) !== w.split.includes(e.to);

@@ -3,7 +3,7 @@ import { hash53, maskedHash } from './masked-hash.ts';
 import { PartCache } from './part-cache.ts';
 import type { Fingerprint } from '../fingerprint.ts';
 import { permutedFingerprintInto } from './permuted-fingerprint.ts';
-import { permuteWorld, renameEnvelope, renameEvent } from './permute-world.ts';
+import { permuteWorld, renameEnvelope, renameEvent, type RenamedCopy } from './permute-world.ts';
 import type { Topology } from './topology.ts';
 import type { NodeId } from './types.ts';
 import type { HistoryEvent, WorldState } from './world-state.ts';
@@ -101,7 +101,10 @@ export function symmetryReduction(topology: Topology, roles: readonly string[], 
   return {
     representative: (w) => {
       const image = chooseImage(w, layout);
-      return image === undefined ? w : permuteWorld(w, renamingOfImage(image, layout), topology, fifo);
+      if (image === undefined) return w;
+      // The renamed parts are the cache's: the very copies the fingerprint path hashed.
+      const copy: RenamedCopy = (value, _renaming, rename) => layout.parts.renamed(value, image, rename).value as typeof value;
+      return permuteWorld(w, layout.parts.renaming(image), topology, fifo, copy);
     },
     representativeFingerprint: (w, out) => {
       const image = chooseImage(w, layout);
@@ -182,13 +185,6 @@ function chooseImage(w: WorldState, layout: Layout): Int32Array | undefined {
 function identityOrImage(image: Int32Array): Int32Array | undefined {
   for (let s = 0; s < image.length; s++) if (image[s] !== s) return image;
   return undefined;
-}
-
-/** `image` as a renaming of ids (only the ids that move). */
-function renamingOfImage(image: Int32Array, layout: Layout): Map<NodeId, NodeId> {
-  const renaming = new Map<NodeId, NodeId>();
-  for (let s = 0; s < image.length; s++) if (image[s] !== s) renaming.set(layout.idOfSlot[s], layout.idOfSlot[image[s]]);
-  return renaming;
 }
 
 /** Under `image`, the index of the node whose state lands on each node (in `layout.source`). */
