@@ -109,6 +109,13 @@ export function compareEnvelopes(a: Envelope, b: Envelope, fifo: boolean): numbe
  * order, which is what makes a FIFO link a queue.
  */
 export function addEnvelope(net: readonly Envelope[], e: Envelope, fifo: boolean): Envelope[] {
+  const out = net.slice();
+  insertEnvelope(out, e, fifo);
+  return out;
+}
+
+/** Inserts `e` into the sorted network `net` in place, after the envelopes whose key equals its own (FIFO links keep their order). */
+export function insertEnvelope(net: Envelope[], e: Envelope, fifo: boolean): void {
   const key = envelopeKey(e, fifo);
   let lo = 0;
   let hi = net.length;
@@ -117,9 +124,7 @@ export function addEnvelope(net: readonly Envelope[], e: Envelope, fifo: boolean
     if (envelopeKey(net[mid], fifo) <= key) lo = mid + 1;
     else hi = mid;
   }
-  const out = net.slice();
-  out.splice(lo, 0, e);
-  return out;
+  net.splice(lo, 0, e);
 }
 
 /** The network without the envelope at `index`. */

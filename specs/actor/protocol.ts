@@ -3,7 +3,7 @@ import { agesMessages, DEFAULT_ENVIRONMENT, describeEnvironment, timed, validate
 import { initialClocks, localNow, tickedClocks, timerDue } from './clock.ts';
 import { nondeterministicHandler, runHandler, type Effects } from './handler.ts';
 import { HandlerMemo, type HandlerInputs } from './handler-memo.ts';
-import { addEnvelope, compareEnvelopes, distinctIndices, envelopeKey, linkHeads, removeEnvelope, sealEnvelope } from './network.ts';
+import { compareEnvelopes, insertEnvelope, distinctIndices, envelopeKey, linkHeads, removeEnvelope, sealEnvelope } from './network.ts';
 import { freezePlain, shareUnchanged } from './plain-data.ts';
 import { topologyOf, type Topology } from './topology.ts';
 import type { Envelope, Message, NodeCounts, NodeId, ProtocolDefinition, RoleDefinition } from './types.ts';
@@ -246,11 +246,24 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     return { local, sends, timers: fx.timers, chosen: fx.chosen, events: fx.events };
   };
 
-  /** Applies one handler run's settled effects to the world. */
-  const apply = (w: WorldState, node: NodeId, fx: Effects): WorldState => {
+  /**
+   * Applies one handler run's settled effects to the world; `removed`, when not -1, is the index
+   * in `w.net` of the envelope the run handled (the network is copied once, not once per change).
+   */
+  const apply = (w: WorldState, node: NodeId, fx: Effects, removed = -1): WorldState => {
     let net = w.net;
+    let owned = false;
+    if (removed >= 0) {
+      net = removeEnvelope(net, removed);
+      owned = true;
+    }
     for (const e of fx.sends) {
-      if (!w.down.includes(e.to)) net = addEnvelope(net, e, env.fifo);
+      if (w.down.includes(e.to)) continue;
+      if (!owned) {
+        net = net.slice();
+        owned = true;
+      }
+      insertEnvelope(net as Envelope[], e, env.fifo);
     }
     // Timers the handler left alone (the very object it was given) keep the world's.
     let timers = w.timers;
@@ -287,21 +300,22 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
   const memo = new HandlerMemo();
 
   /**
-   * Runs a handler at `node` on world `w`: one successor per combination of choices. `armed`
-   * is the node's timers in the world the step starts from (`w`'s, unless a timer fired), and
-   * `message` the message handled: with the node's local state, clock and operation in flight,
-   * what the memo knows a run by.
+   * The settled effects of running a handler at `node` on world `w`: one per combination of
+   * choices. `armed` is the node's timers in the world the step starts from (`w`'s, unless a
+   * timer fired), and `message` the message handled (`body` is then called with it): with the
+   * node's local state, clock and operation in flight, what the memo knows a run by. The
+   * handler sees of `w` only the node's local state, timers, clock and operation in flight, so
+   * a delivery passes the world it is taken in: removing the envelope changes none of them.
    */
-  const run = (
+  const effectsOf = (
     w: WorldState,
     node: NodeId,
     handler: string,
-    body: (draft: any, ctx: any) => unknown,
+    body: (draft: any, ...rest: any[]) => unknown,
     armed: object | undefined,
     message?: Message,
     sender?: NodeId,
-    handling?: () => string,
-  ): { result: WorldState; chosen: unknown[] }[] => {
+  ): readonly Effects[] => {
     const local = w.nodes[node];
     const now = localNow(w, node);
     const pending = pendingOf(w, node);
@@ -310,14 +324,30 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     let effects = inputs && memo.get(inputs);
     if (effects === undefined) {
       const timers = w.timers[node] ?? {};
-      effects = runHandler({ topology, node, local, timers, now, pending, sender, handler, handling, messageTypes, body }).map((fx) => settle(fx, local));
+      const run = message === undefined ? body : (draft: any, ctx: any) => body(draft, message, ctx);
+      const handling = message === undefined ? undefined : () => `${describeMessage(message)} from ${sender}`;
+      effects = runHandler({ topology, node, local, timers, now, pending, sender, handler, handling, messageTypes, body: run }).map((fx) => settle(fx, local));
       const differs = inputs && memo.set(inputs, effects);
       if (differs !== undefined) throw nondeterministicHandler(handler, node, handling?.(), differs);
     }
-    return effects.map((fx) => ({ result: apply(w, node, fx), chosen: fx.chosen }));
+    return effects;
   };
 
+  /** Runs a handler at `node` on world `w` (see {@link effectsOf}): one successor per combination of choices. */
+  const run = (w: WorldState, node: NodeId, handler: string, body: (draft: any, ctx: any) => unknown, armed: object | undefined): { result: WorldState; chosen: unknown[] }[] =>
+    effectsOf(w, node, handler, body, armed).map((fx) => ({ result: apply(w, node, fx), chosen: fx.chosen }));
+
   const roleName = (id: NodeId): string => topology.node.get(id)!.role;
+
+  /** A role's handler of a message type, as the runs call it. */
+  type MessageHandler = (draft: any, msg: Message, ctx: any) => unknown;
+  /** Per node, per message type: the handler and its name (looked up on every delivery). */
+  const receivers = new Map<NodeId, Map<string, { handler: MessageHandler; name: string }>>(
+    topology.ids.map((id) => [
+      id,
+      new Map(Object.entries(roleOf(id).on ?? {}).map(([type, handler]) => [type, { handler: handler as MessageHandler, name: handlerName(roleName(id), 'message', type) }])),
+    ]),
+  );
 
   const byKey = (a: Envelope, b: Envelope): number => compareEnvelopes(a, b, env.fifo);
 
@@ -415,21 +445,20 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
       for (const i of deliverable(w)) {
         const envelope = w.net[i];
         const type = envelope.msg.type;
-        const role = roleName(envelope.to);
-        const handler = roleOf(envelope.to).on?.[type];
-        if (!handler) {
+        const target = receivers.get(envelope.to)!.get(type);
+        if (target === undefined) {
+          const role = roleName(envelope.to);
           throw new Error(`${envelope.to} received ${describeMessage(envelope.msg)} from ${envelope.from} but role ${role} has no handler for ${type} (add on.${type} to role ${role})`);
         }
-        const rest = { ...w, net: removeEnvelope(w.net, i) };
-        const name = handlerName(role, 'message', type);
-        const handling = (): string => `${describeMessage(envelope.msg)} from ${envelope.from}`;
-        for (const o of run(rest, envelope.to, name, (draft, ctx) => handler(draft, envelope.msg, ctx), w.timers[envelope.to], envelope.msg, envelope.from, handling)) {
-          out.push({ kind: 'deliver', envelope, ...o });
+        for (const fx of effectsOf(w, envelope.to, target.name, target.handler, w.timers[envelope.to], envelope.msg, envelope.from)) {
+          out.push({ kind: 'deliver', envelope, result: apply(w, envelope.to, fx, i), chosen: fx.chosen });
         }
       }
       for (const [node, timer] of dueTimers(w)) {
-        const handler = roleOf(node).timers?.[timer];
-        if (!handler) throw new Error(`${node} armed timer "${timer}" but role ${roleName(node)} has no handler for it (add timers.${timer} to role ${roleName(node)})`);
+        const timers = roleOf(node).timers;
+        // Own properties only: a timer named `toString` is not Object.prototype's.
+        const handler = timers !== undefined && Object.hasOwn(timers, timer) ? timers[timer] : undefined;
+        if (typeof handler !== 'function') throw new Error(`${node} armed timer "${timer}" but role ${roleName(node)} has no handler for it (add timers.${timer} to role ${roleName(node)})`);
         const { [timer]: _, ...left } = w.timers[node];
         const rest = { ...w, timers: { ...w.timers } };
         if (Object.keys(left).length === 0) delete rest.timers[node];

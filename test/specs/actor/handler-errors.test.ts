@@ -81,6 +81,25 @@ describe('handler errors name the role, the handler, the node and the message', 
     expect(firstError(model)).toHaveProperty('message', 'b received Pong from a but role b has no handler for Pong (add on.Pong to role b)');
   });
 
+  it('message types and timers named like Object.prototype members are not handled by them', () => {
+    for (const type of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const model = protocol({
+        name: 'prototype-named',
+        nodes: { a: 1, b: 1 },
+        roles: { a: { init: {}, onStart: (_s, ctx) => ctx.send('b', { type }) }, b: { init: {}, on: { Ping: () => {} } } },
+      });
+      expect(firstError(model)).toHaveProperty('message', `b received ${type} from a but role b has no handler for ${type} (add on.${type} to role b)`);
+    }
+    for (const timer of ['constructor', 'toString', 'valueOf']) {
+      const model = protocol({
+        name: 'prototype-named-timer',
+        nodes: { a: 1 },
+        roles: { a: { init: {}, onStart: (_s, ctx) => ctx.setTimer(timer), timers: { tick: () => {} } } },
+      });
+      expect(firstError(model)).toHaveProperty('message', `a armed timer "${timer}" but role a has no handler for it (add timers.${timer} to role a)`);
+    }
+  });
+
   it('sending a message type the protocol does not declare (plain JavaScript)', () => {
     const model = protocol({
       name: 'undeclared',
