@@ -137,8 +137,13 @@ export function removeEnvelope(net: readonly Envelope[], index: number): Envelop
 /** Indices of envelopes that differ from the one before (a duplicate copy adds no new choice). */
 export function distinctIndices(net: readonly Envelope[]): number[] {
   const out: number[] = [];
+  let previous = '';
   for (let i = 0; i < net.length; i++) {
-    if (i > 0 && envelopeKey(net[i], false) === envelopeKey(net[i - 1], false)) continue;
+    // The same object is the same delivery (a duplicated envelope is often shared).
+    if (i > 0 && net[i] === net[i - 1]) continue;
+    const key = envelopeKey(net[i], false);
+    if (i > 0 && key === previous) continue;
+    previous = key;
     out.push(i);
   }
   return out;

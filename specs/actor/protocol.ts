@@ -5,6 +5,7 @@ import { nondeterministicHandler, runHandler, type Effects } from './handler.ts'
 import { HandlerMemo, type HandlerInputs } from './handler-memo.ts';
 import { compareEnvelopes, insertEnvelope, distinctIndices, envelopeKey, linkHeads, removeEnvelope, sealEnvelope } from './network.ts';
 import { freezePlain, shareUnchanged } from './plain-data.ts';
+import { localReplacers } from './replace-local.ts';
 import { topologyOf, type Topology } from './topology.ts';
 import type { Envelope, Message, NodeCounts, NodeId, ProtocolDefinition, RoleDefinition } from './types.ts';
 import { World } from './world.ts';
@@ -222,6 +223,7 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
   const roleOf = (id: NodeId): RoleDefinition => def.roles[topology.node.get(id)!.role];
   const clocked = topology.ids.filter((id) => roleOf(id).clock !== false);
   const aging = agesMessages(env);
+  const replacers = localReplacers(topology.ids);
 
   const initialLocal = (id: NodeId): unknown => {
     const { role, index } = topology.node.get(id)!;
@@ -281,7 +283,8 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
       }
     }
     const local = fx.local;
-    const nodes = local === w.nodes[node] ? w.nodes : { ...w.nodes, [node]: local };
+    const replace = replacers?.get(node);
+    const nodes = local === w.nodes[node] ? w.nodes : replace !== undefined ? replace(w.nodes, local) : { ...w.nodes, [node]: local };
     const next: WorldState = { ...w, nodes, timers, net };
     if (fx.events.length > 0) next.history = [...(w.history ?? []), ...fx.events];
     return next;
@@ -354,10 +357,12 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
   const cut = (w: WorldState, e: Envelope): boolean =>
     w.split.length > 0 && w.split.includes(e.from) !== w.split.includes(e.to);
 
-  const deliverable = (w: WorldState): number[] =>
-    (env.fifo ? linkHeads(w.net) : distinctIndices(w.net)).filter(
-      (i) => !w.down.includes(w.net[i].to) && !cut(w, w.net[i]) && (w.net[i].age ?? Infinity) >= env.minDelay,
-    );
+  const deliverable = (w: WorldState): number[] => {
+    const candidates = env.fifo ? linkHeads(w.net) : distinctIndices(w.net);
+    // Nothing crashed, partitioned or too young: every candidate is deliverable.
+    if (w.down.length === 0 && w.split.length === 0 && !aging) return candidates;
+    return candidates.filter((i) => !w.down.includes(w.net[i].to) && !cut(w, w.net[i]) && (w.net[i].age ?? Infinity) >= env.minDelay);
+  };
 
   /** Timers of live nodes that may fire now. */
   const dueTimers = (w: WorldState): [NodeId, string][] => {
