@@ -105,16 +105,9 @@ export function compareEnvelopes(a: Envelope, b: Envelope, fifo: boolean): numbe
 }
 
 /**
- * Adds an envelope to a sorted network, returning a new array. Equal keys keep send
- * order, which is what makes a FIFO link a queue.
+ * Inserts `e` into the sorted network `net` in place, after the envelopes whose key equals its
+ * own: equal keys keep send order, which is what makes a FIFO link a queue.
  */
-export function addEnvelope(net: readonly Envelope[], e: Envelope, fifo: boolean): Envelope[] {
-  const out = net.slice();
-  insertEnvelope(out, e, fifo);
-  return out;
-}
-
-/** Inserts `e` into the sorted network `net` in place, after the envelopes whose key equals its own (FIFO links keep their order). */
 export function insertEnvelope(net: Envelope[], e: Envelope, fifo: boolean): void {
   const key = envelopeKey(e, fifo);
   let lo = 0;

@@ -3,7 +3,7 @@ import { agesMessages, DEFAULT_ENVIRONMENT, describeEnvironment, timed, validate
 import { initialClocks, localNow, tickedClocks, timerDue } from './clock.ts';
 import { nondeterministicHandler, runHandler, type Effects } from './handler.ts';
 import { HandlerMemo, type HandlerInputs } from './handler-memo.ts';
-import { compareEnvelopes, insertEnvelope, distinctIndices, envelopeKey, linkHeads, removeEnvelope, sealEnvelope } from './network.ts';
+import { compareEnvelopes, distinctIndices, insertEnvelope, linkHeads, removeEnvelope, sealEnvelope } from './network.ts';
 import { freezePlain, shareUnchanged } from './plain-data.ts';
 import { localReplacers } from './replace-local.ts';
 import { topologyOf, type Topology } from './topology.ts';
@@ -327,9 +327,9 @@ function compile(def: ProtocolDefinition, params: Params, overrides: Partial<Env
     let effects = inputs && memo.get(inputs);
     if (effects === undefined) {
       const timers = w.timers[node] ?? {};
-      const run = message === undefined ? body : (draft: any, ctx: any) => body(draft, message, ctx);
+      const call = message === undefined ? body : (draft: any, ctx: any) => body(draft, message, ctx);
       const handling = message === undefined ? undefined : () => `${describeMessage(message)} from ${sender}`;
-      effects = runHandler({ topology, node, local, timers, now, pending, sender, handler, handling, messageTypes, body: run }).map((fx) => settle(fx, local));
+      effects = runHandler({ topology, node, local, timers, now, pending, sender, handler, handling, messageTypes, body: call }).map((fx) => settle(fx, local));
       const differs = inputs && memo.set(inputs, effects);
       if (differs !== undefined) throw nondeterministicHandler(handler, node, handling?.(), differs);
     }
